@@ -37,9 +37,20 @@ export interface InProcessSource {
   subscribe(consumer: Consumer): () => void;
 }
 
-/** What the process embedding the pipeline offers to components. */
+/**
+ * Series whose recent windows must not be learned as normal (a regression in progress). The regression
+ * processor holds a series; the baseline processor skips learning from held series. Keys: `seriesKey()`.
+ */
+export interface Quarantine {
+  hold(seriesKey: string, untilMs: number): void;
+  release(seriesKey: string): void;
+  isHeld(seriesKey: string, nowMs: number): boolean;
+}
+
+/** What the process embedding the pipeline offers to components; one per running service. */
 export interface Host {
   inProcess?: InProcessSource;
+  quarantine: Quarantine;
 }
 
 export interface ComponentSettings {
