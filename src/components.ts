@@ -1,0 +1,9 @@
+// Every factory iora knows, in one list: the config loader and the service look components up here.
+
+import type { Factory } from './pipeline/component.js';
+
+export const receivers: readonly Factory[] = [];
+
+export const processors: readonly Factory[] = [];
+
+export const exporters: readonly Factory[] = [];
