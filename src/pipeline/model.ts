@@ -115,6 +115,12 @@ export interface Finding {
   /** The numbers behind the message: current, baseline, degradation, target, window_seconds … */
   values?: Readonly<Record<string, number>>;
   timeMs: number;
+  /**
+   * The condition an earlier finding with the same kind, resource and labels reported has ended (the
+   * series recovered): the alert processor resolves the alert at once instead of waiting for findings
+   * to stop arriving.
+   */
+  resolved?: boolean;
 }
 
 /** An alert in Alertmanager's terms; `labels` identify it (alertname, severity, service, series labels). */
