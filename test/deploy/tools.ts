@@ -10,6 +10,8 @@ export const deployDir = join(repoRoot, 'deploy');
 
 export interface ToolResult {
   code: number;
+  stdout: string;
+  /** stdout and stderr together, for failure messages. */
   output: string;
 }
 
@@ -17,7 +19,18 @@ export function runTool(command: string, args: string[], cwd = deployDir): Promi
   return new Promise((resolve) => {
     execFile(command, args, { cwd, timeout: 30_000 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      resolve({ code, output: `${stdout}${stderr}` });
+      resolve({ code, stdout, output: `${stdout}${stderr}` });
     });
   });
+}
+
+/** Polls `probe` until it returns a value; for servers and notifications that arrive asynchronously. */
+export async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
