@@ -29,3 +29,4 @@ export {
 } from './explicit-histogram.js';
 export { logGamma, normalCdf, regularizedIncompleteBeta, studentTCdf } from './student-t.js';
 export { estimateMean, welchTest, type MeanEstimate, type WelchResult } from './welch-test.js';
+export { autocorrelation, DEFAULT_SEASONALITY, seasonality, type Seasonality, type SeasonalityOptions } from './seasonality.js';
