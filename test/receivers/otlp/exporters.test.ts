@@ -12,7 +12,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Metric, MetricBatch, ResourceMetrics } from '../../../src/pipeline/model.js';
+import type { Metric, MetricBatch, NumberPoint, ResourceMetrics } from '../../../src/pipeline/model.js';
 import { sdkToBatch } from '../../../src/pipeline/sdk-to-batch.js';
 import { type Harness, startReceiver } from './harness.js';
 
@@ -177,7 +177,7 @@ it('a restarted process (cumulative reset) reaches downstream with a new start t
   // second process's last.
   const points = harness.consumer.batches
     .filter((x) => x.resourceMetrics[0]?.resource['service.name'] === 'restarting')
-    .map((x) => metricNamed(x.resourceMetrics[0], 'http.server.requests').points[0]);
+    .map((x) => metricNamed(x.resourceMetrics[0], 'http.server.requests').points[0] as NumberPoint);
   const [a, b] = [points[0], points.at(-1)];
   expect(a?.value).toBe(70);
   expect(b?.value).toBe(7);

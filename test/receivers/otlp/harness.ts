@@ -3,7 +3,7 @@
 import { createNoopMeter } from '@opentelemetry/api';
 import { expect } from 'vitest';
 import { pino } from 'pino';
-import type { Consumer } from '../../../src/pipeline/component.js';
+import type { ComponentSettings, Consumer } from '../../../src/pipeline/component.js';
 import type { MetricBatch } from '../../../src/pipeline/model.js';
 import type { OtlpReceiverConfig } from '../../../src/receivers/otlp/config.js';
 import { otlpReceiverFactory } from '../../../src/receivers/otlp/factory.js';
@@ -27,23 +27,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export function receiverSettings(): ComponentSettings {
+  return {
+    id: 'otlp',
+    type: 'otlp',
+    logger: pino({ level: 'silent' }),
+    clock: { now: () => Date.now() },
+    meter: createNoopMeter(),
+    // The receiver never touches the quarantine; the contract only requires one.
+    host: { quarantine: { hold: () => undefined, release: () => undefined, isHeld: () => false } },
+  };
+}
+
 export async function startReceiver(overrides: Partial<OtlpReceiverConfig> = {}): Promise<Harness> {
   const config = { ...otlpReceiverFactory.createDefaultConfig(), endpoint: '127.0.0.1:0', ...overrides };
   expect(otlpReceiverFactory.validate(config)).toEqual([]);
   const consumer = new RecordingConsumer();
-  const receiver = otlpReceiverFactory.create(
-    {
-      id: 'otlp',
-      type: 'otlp',
-      logger: pino({ level: 'silent' }),
-      clock: { now: () => Date.now() },
-      meter: createNoopMeter(),
-      // The receiver never touches the quarantine; the contract only requires one.
-      host: { quarantine: { hold: () => undefined, release: () => undefined, isHeld: () => false } },
-    },
-    config,
-    consumer,
-  );
+  const receiver = otlpReceiverFactory.create(receiverSettings(), config, consumer);
   await receiver.start();
   const port = receiver.address()?.port as number;
   return {
