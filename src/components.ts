@@ -1,10 +1,22 @@
 // Every factory iora knows, in one list: the config loader and the service look components up here.
 
 import type { Factory } from './pipeline/component.js';
+import { alertmanagerFactory } from './exporters/alertmanager/factory.js';
+import { slackFactory } from './exporters/slack/factory.js';
+import { webhookFactory } from './exporters/webhook/factory.js';
+import { alertFactory } from './processors/alert/factory.js';
+import { regressionFactory } from './processors/regression/factory.js';
 import { agentReceiverFactory } from './receivers/agent/factory.js';
 
 export const receivers: readonly Factory[] = [agentReceiverFactory];
 
-export const processors: readonly Factory[] = [];
+export const processors: readonly Factory[] = [
+  regressionFactory,
+  alertFactory,
+];
 
-export const exporters: readonly Factory[] = [];
+export const exporters: readonly Factory[] = [
+  alertmanagerFactory,
+  slackFactory,
+  webhookFactory,
+];
