@@ -107,11 +107,12 @@ describe('grafana/dashboards', () => {
 
   it('every query and variable expression is valid PromQL (promtool check rules on them)', async () => {
     const values = { service: '.*', instance: '.*', route: '.*', class: '.*', metric: '.*', quantile: '0.95' };
-    const rules = dashboards.flatMap(({ dashboard }) =>
-      panelsOf(dashboard).flatMap((p) =>
-        (p.targets ?? []).map((t, i) => ({ record: `dashboard:${dashboard.uid.replace(/-/g, '_')}:${p.id}_${i}`, expr: expandQuery(t.expr, values) })),
-      ),
-    );
+    const exprs = dashboards.flatMap(({ dashboard }) => [
+      ...panelsOf(dashboard).flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
+      // label_values(selector, label): the selector part is PromQL; label_values(label) has none.
+      ...dashboard.templating.list.flatMap((v) => /^label_values\((.+),\s*\w+\)$/.exec(variableQuery(v))?.[1] ?? []),
+    ]);
+    const rules = exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr: expandQuery(expr, values) }));
     const dir = mkdtempSync(join(tmpdir(), 't-stack-promql-'));
     try {
       writeFileSync(join(dir, 'queries.yml'), stringify({ groups: [{ name: 'dashboards', rules }] }));
