@@ -7,8 +7,9 @@ import { webhookFactory } from './exporters/webhook/factory.js';
 import { alertFactory } from './processors/alert/factory.js';
 import { regressionFactory } from './processors/regression/factory.js';
 import { agentReceiverFactory } from './receivers/agent/factory.js';
+import { otlpReceiverFactory } from './receivers/otlp/factory.js';
 
-export const receivers: readonly Factory[] = [agentReceiverFactory];
+export const receivers: readonly Factory[] = [agentReceiverFactory, otlpReceiverFactory];
 
 export const processors: readonly Factory[] = [
   regressionFactory,
