@@ -2,6 +2,8 @@
 
 import type { Factory } from './pipeline/component.js';
 import { alertmanagerFactory } from './exporters/alertmanager/factory.js';
+import { logExporterFactory } from './exporters/log/factory.js';
+import { prometheusExporterFactory } from './exporters/prometheus/factory.js';
 import { slackFactory } from './exporters/slack/factory.js';
 import { webhookFactory } from './exporters/webhook/factory.js';
 import { alertFactory } from './processors/alert/factory.js';
@@ -17,6 +19,8 @@ export const processors: readonly Factory[] = [
 ];
 
 export const exporters: readonly Factory[] = [
+  prometheusExporterFactory,
+  logExporterFactory,
   alertmanagerFactory,
   slackFactory,
   webhookFactory,

@@ -1,0 +1,181 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { metrics } from '@opentelemetry/api';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ComponentSettings } from '../../../src/pipeline/component.js';
+import type { ExponentialHistogramPoint, Metric, MetricBatch, ResourceMetrics } from '../../../src/pipeline/model.js';
+import { BoundedQuarantine } from '../../../src/pipeline/quarantine.js';
+import { createDefaultConfig, type PrometheusExporterConfig } from '../../../src/exporters/prometheus/config.js';
+import type { PrometheusExporter } from '../../../src/exporters/prometheus/exporter.js';
+import { prometheusExporterFactory } from '../../../src/exporters/prometheus/factory.js';
+import { classicBoundsFor, toClassicCounts } from '../../../src/exporters/prometheus/internal/exponential-to-classic.js';
+
+const clock = { ms: 1_000_000, now() { return this.ms; } };
+const open: PrometheusExporter[] = [];
+
+function exporter(overrides: Partial<PrometheusExporterConfig> = {}, logLines: unknown[] = []): PrometheusExporter {
+  const settings: ComponentSettings = {
+    id: 'prometheus',
+    type: 'prometheus',
+    logger: pino({ level: 'info' }, { write: (l: string) => logLines.push(JSON.parse(l)) }),
+    clock,
+    meter: metrics.getMeter('test'),
+    host: { quarantine: new BoundedQuarantine() },
+  };
+  const e = prometheusExporterFactory.create(settings, { ...createDefaultConfig(), endpoint: '127.0.0.1:0', ...overrides }, { consume: async () => {} });
+  open.push(e);
+  return e;
+}
+
+afterEach(async () => {
+  for (const e of open.splice(0)) await e.shutdown();
+});
+
+const SHOP: ResourceMetrics['resource'] = {
+  'service.namespace': 'acme',
+  'service.name': 'shop',
+  'service.instance.id': 'i-1',
+  'host.name': 'box "one"',
+};
+
+function batch(resource: ResourceMetrics['resource'], metricsList: Metric[]): MetricBatch {
+  return { resourceMetrics: [{ resource, scopes: [{ scope: { name: 't' }, metrics: metricsList }] }] };
+}
+
+/** 3 values at scale 0 (base 2), in buckets (0.25,0.5], (2,4], (4,8]. */
+const expPoint: ExponentialHistogramPoint = {
+  attributes: { 'http.route': '/a' },
+  startTimeMs: 0,
+  timeMs: 1,
+  count: 3,
+  sum: 4.8,
+  scale: 0,
+  zeroCount: 0,
+  positive: { offset: -2, bucketCounts: [1, 0, 0, 1, 1] },
+  negative: { offset: 0, bucketCounts: [] },
+};
+
+function sample(counterValue: number, counterStart: number): Metric[] {
+  return [
+    { kind: 'gauge', name: 'process.cpu.utilization', description: 'CPU', unit: '1', points: [{ attributes: {}, startTimeMs: 0, timeMs: 1, value: 0.25 }] },
+    {
+      kind: 'sum',
+      name: 'iora.records.processed',
+      description: 'Records\nprocessed \\ total',
+      unit: '{record}',
+      temporality: 'cumulative',
+      monotonic: true,
+      points: [{ attributes: { 'a.b': 'x', a_b: 'y', note: 'say "hi"\n' }, startTimeMs: counterStart, timeMs: 1, value: counterValue }],
+    },
+    { kind: 'sum', name: 'iora.cache.requests', description: 'Cache lookups', unit: '{request}', temporality: 'delta', monotonic: true, points: [{ attributes: { 'iora.cache.result': 'hit' }, startTimeMs: 0, timeMs: 1, value: 2 }] },
+    { kind: 'sum', name: 'db.client.connection.count', description: 'Connections', unit: '{connection}', temporality: 'cumulative', monotonic: false, points: [{ attributes: { state: 'idle' }, startTimeMs: 0, timeMs: 1, value: 4 }] },
+    {
+      kind: 'histogram',
+      name: 'db.client.operation.duration',
+      description: 'DB time',
+      unit: 's',
+      temporality: 'delta',
+      points: [{ attributes: {}, startTimeMs: 0, timeMs: 1, count: 2, sum: 0.3, bounds: [0.1, 1], bucketCounts: [1, 1, 0] }],
+    },
+    { kind: 'exponential_histogram', name: 'http.server.request.duration', description: 'HTTP time', unit: 's', temporality: 'cumulative', points: [expPoint] },
+    {
+      kind: 'gauge',
+      name: 'iora_window_quantile',
+      description: 'Quantile of the source over the current evaluation window',
+      unit: '',
+      points: [{ attributes: { 'http.route': '/a', metric: 'http_server_request_duration_seconds', quantile: '0.95' }, startTimeMs: 0, timeMs: 1, value: 1.9 }],
+    },
+  ];
+}
+
+async function scrape(e: PrometheusExporter): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${e.port}/metrics`);
+  expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return res.text();
+}
+
+describe('prometheus exporter', () => {
+  it('writes every kind of series, cumulative, labelled job/instance, with target_info (snapshot)', async () => {
+    const e = exporter();
+    await e.start();
+    await e.consume(batch(SHOP, sample(10, 100)));
+    // Second report: counter continued (+5), delta sum adds up, delta histogram adds up.
+    await e.consume(batch(SHOP, sample(15, 100)));
+    await e.consume(batch({ 'service.name': 'billing' }, [sample(1, 0)[0] as Metric]));
+    const text = await scrape(e);
+    await expect(text).toMatchFileSnapshot('testdata/exposition.txt');
+  });
+
+  // promtool's only finding is about an OTel semantic-convention name, which the naming contract keeps as is.
+  it('passes promtool check metrics', async () => {
+    const e = exporter();
+    await e.start();
+    await e.consume(batch(SHOP, sample(10, 100)));
+    await e.consume(batch({ 'service.name': 'billing' }, sample(3, 0)));
+    const text = await scrape(e);
+    const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe(
+      'db_client_connection_count non-histogram and non-summary metrics should not have "_count" suffix\n',
+    );
+    expect(result.status).toBe(3); // 3: lint findings only; 1 would be a parse error
+    const withoutSemconvCount = text.replace(/^.*db_client_connection_count.*\n/gm, '');
+    const clean = spawnSync('promtool', ['check', 'metrics'], { input: withoutSemconvCount, encoding: 'utf8' });
+    expect(clean.stdout + clean.stderr).toBe('');
+    expect(clean.status).toBe(0);
+  });
+
+  it('keeps counters monotonic across a producer restart (new start time)', async () => {
+    const e = exporter();
+    await e.consume(batch(SHOP, sample(10, 100)));
+    await e.consume(batch(SHOP, sample(3, 200)));
+    expect(e.render()).toMatch(/^iora_records_processed_total\{job="acme\/shop",instance="i-1",.*\} 13$/m);
+  });
+
+  it('forgets series not updated within staleness', async () => {
+    const e = exporter({ staleness: '1m' });
+    await e.consume(batch(SHOP, sample(1, 0)));
+    clock.ms += 30_000;
+    await e.consume(batch({ 'service.name': 'billing' }, [sample(1, 0)[0] as Metric]));
+    clock.ms += 31_000;
+    const text = e.render();
+    expect(text).not.toContain('acme/shop');
+    expect(text).toContain('process_cpu_utilization_ratio{job="billing"} 0.25');
+  });
+
+  it('caps series per metric, counting and logging the drop once', async () => {
+    const lines: { msg?: string }[] = [];
+    const e = exporter({ max_series_per_metric: 2 }, lines);
+    const points = [1, 2, 3, 4].map((i) => ({ attributes: { i }, startTimeMs: 0, timeMs: 1, value: i }));
+    await e.consume(batch({ 'service.name': 's' }, [{ kind: 'gauge', name: 'g', description: 'g', unit: '', points }]));
+    await e.consume(batch({ 'service.name': 's' }, [{ kind: 'gauge', name: 'g', description: 'g', unit: '', points }]));
+    expect(e.render().match(/^g\{/gm)).toHaveLength(2);
+    expect(lines.filter((l) => l.msg?.startsWith('dropping series'))).toHaveLength(1);
+  });
+
+  it('fails to start with a message naming the endpoint when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(exporter({ endpoint: `127.0.0.1:${port}` }).start()).rejects.toThrow(
+        `cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('exponential → classic buckets', () => {
+  it('has the spec targets among the seconds bounds, scaled for milliseconds', () => {
+    for (const target of [0.05, 0.2, 0.5, 1, 2, 5, 10]) expect(classicBoundsFor('s')).toContain(target);
+    expect(classicBoundsFor('ms')).toContain(200);
+  });
+
+  it('puts each bucket where its upper edge fits, zero and negatives first', () => {
+    // (0.25,0.5] → le 0.5; (2,4] → le 5; (4,8] → +Inf; 2 zeros and 1 negative → le 0.5
+    const counts = toClassicCounts({ ...expPoint, zeroCount: 2, negative: { offset: 0, bucketCounts: [1] } }, [0.5, 2, 5]);
+    expect(counts).toEqual([4, 0, 1, 1]);
+  });
+});
