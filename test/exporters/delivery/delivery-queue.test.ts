@@ -1,0 +1,136 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeliveryQueue, type DeliveryPolicy } from '../../../src/exporters/delivery/delivery-queue.js';
+import { postJson } from '../../../src/exporters/delivery/http.js';
+import { CaptureServer } from './capture-server.js';
+
+const policy: DeliveryPolicy = { timeoutMs: 2_000, queueSize: 100, initialBackoffMs: 20, maxBackoffMs: 100, maxBatch: 10 };
+
+function capturedLogger(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+interface Item {
+  id: string;
+  n: number;
+}
+
+let server: CaptureServer;
+let queue: DeliveryQueue<Item> | undefined;
+
+afterEach(async () => {
+  await queue?.close(100);
+  await server.close();
+});
+
+function queueTo(url: string, overrides: Partial<DeliveryPolicy> = {}, keyed = false) {
+  const { logger, lines } = capturedLogger();
+  queue = new DeliveryQueue<Item>(
+    { description: 'test receiver', send: (items, signal) => postJson(url, items, signal), ...(keyed ? { keyOf: (i: Item) => i.id } : {}) },
+    { ...policy, ...overrides },
+    logger,
+  );
+  return { queue, lines };
+}
+
+const bodies = () => server.received.map((r) => r.body);
+
+describe('DeliveryQueue', () => {
+  it('delivers in order, several items per request', async () => {
+    server = new CaptureServer();
+    const url = await server.listen();
+    const { queue } = queueTo(url, { maxBatch: 2 });
+    queue.enqueue([{ id: 'a', n: 1 }, { id: 'b', n: 1 }, { id: 'c', n: 1 }]);
+    await server.waitFor(2);
+    expect(bodies()).toEqual([[{ id: 'a', n: 1 }, { id: 'b', n: 1 }], [{ id: 'c', n: 1 }]]);
+    await expect.poll(() => queue.delivered).toBe(3);
+  });
+
+  it('retries with backoff while the receiver fails and delivers what queued meanwhile when it is back', async () => {
+    server = new CaptureServer();
+    const url = await server.listen();
+    server.status = 503;
+    const { queue, lines } = queueTo(url);
+    queue.enqueue([{ id: 'a', n: 1 }]);
+    queue.enqueue([{ id: 'b', n: 1 }]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.received).toHaveLength(0);
+    expect(queue.pending).toBe(2);
+    server.status = 200;
+    await server.waitFor(1);
+    expect(bodies()).toEqual([[{ id: 'a', n: 1 }, { id: 'b', n: 1 }]]);
+    const warnings = lines.filter((l) => l.includes('delivery failed'));
+    expect(warnings, 'one warning per outage, not one per retry').toHaveLength(1);
+    expect(warnings[0]).toContain('HTTP 503');
+    await expect.poll(() => lines.some((l) => l.includes('delivered again'))).toBe(true);
+  });
+
+  it('survives a receiver that is not listening at all (connection refused)', async () => {
+    server = new CaptureServer();
+    const url = await server.listen();
+    const port = Number(new URL(url).port);
+    await server.close();
+    const { queue, lines } = queueTo(url);
+    queue.enqueue([{ id: 'a', n: 1 }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lines.join('')).toContain('ECONNREFUSED');
+    server = new CaptureServer();
+    await server.listen(port);
+    await server.waitFor(1);
+    expect(bodies()).toEqual([[{ id: 'a', n: 1 }]]);
+  });
+
+  it('bounds the queue: the oldest are dropped, counted and logged once', async () => {
+    server = new CaptureServer();
+    const url = await server.listen();
+    server.status = 503;
+    const { queue, lines } = queueTo(url, { queueSize: 3 });
+    queue.enqueue([1, 2, 3, 4, 5].map((n) => ({ id: String(n), n })));
+    expect(queue.pending).toBe(3);
+    expect(queue.dropped).toBe(2);
+    server.status = 200;
+    await server.waitFor(1);
+    expect(bodies()).toEqual([[3, 4, 5].map((n) => ({ id: String(n), n }))]);
+    expect(lines.filter((l) => l.includes('queue full'))).toHaveLength(1);
+  });
+
+  it('replaces a queued item with a newer one of the same key', async () => {
+    server = new CaptureServer();
+    const url = await server.listen();
+    server.status = 503;
+    const { queue } = queueTo(url, {}, true);
+    queue.enqueue([{ id: 'a', n: 1 }, { id: 'b', n: 1 }]);
+    await expect.poll(() => server.attempts).toBeGreaterThan(0);
+    queue.enqueue([{ id: 'a', n: 2 }]);
+    expect(queue.pending).toBe(2);
+    server.status = 200;
+    await server.waitFor(1);
+    expect(bodies()).toEqual([[{ id: 'a', n: 2 }, { id: 'b', n: 1 }]]);
+  });
+
+  it('drops what the receiver rejects as invalid (4xx) instead of retrying it forever', async () => {
+    server = new CaptureServer();
+    const url = await server.listen();
+    server.status = 400;
+    const { queue, lines } = queueTo(url);
+    queue.enqueue([{ id: 'a', n: 1 }]);
+    await expect.poll(() => queue.dropped).toBe(1);
+    expect(queue.pending).toBe(0);
+    expect(lines.join('')).toContain('not retrying');
+  });
+
+  it('close waits for the queue to drain, and is safe twice', async () => {
+    server = new CaptureServer();
+    const url = await server.listen();
+    const { queue } = queueTo(url);
+    queue.enqueue([{ id: 'a', n: 1 }]);
+    await queue.close(2_000);
+    await queue.close(2_000);
+    expect(bodies()).toEqual([[{ id: 'a', n: 1 }]]);
+    queue.enqueue([{ id: 'late', n: 1 }]);
+    expect(queue.pending).toBe(0);
+  });
+});
