@@ -7,6 +7,7 @@ import { prometheusExporterFactory } from './exporters/prometheus/factory.js';
 import { slackFactory } from './exporters/slack/factory.js';
 import { webhookFactory } from './exporters/webhook/factory.js';
 import { alertFactory } from './processors/alert/factory.js';
+import { baselineFactory } from './processors/baseline/factory.js';
 import { regressionFactory } from './processors/regression/factory.js';
 import { agentReceiverFactory } from './receivers/agent/factory.js';
 import { otlpReceiverFactory } from './receivers/otlp/factory.js';
@@ -14,6 +15,7 @@ import { otlpReceiverFactory } from './receivers/otlp/factory.js';
 export const receivers: readonly Factory[] = [agentReceiverFactory, otlpReceiverFactory];
 
 export const processors: readonly Factory[] = [
+  baselineFactory,
   regressionFactory,
   alertFactory,
 ];

@@ -1,0 +1,200 @@
+// Learning over the period: deltas are absorbed into time buckets; a bucket that ends is closed (its
+// sketch written to the store, merged into the series' baseline, its median kept for seasonality);
+// a bucket that leaves the period is subtracted from the baseline. Nothing is ever re-sorted: the
+// baseline is a running merge of sketches, plus one subtraction per expired bucket.
+
+import type { Logger } from 'pino';
+import { quantileRankInterval } from '../../../stats/rank-interval.js';
+import { seasonality } from '../../../stats/seasonality.js';
+import type { BucketRow, StateStore } from '../../../store/state-store.js';
+import type { BaselineSettings } from '../config.js';
+import { decodeDist, distCount, encodeDist, mergeDist, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
+import type { BaselineView, Season, SeriesState, TimedDist } from './series-state.js';
+
+const DAY_MS = 86_400_000;
+const SEASONS: ReadonlyArray<{ season: Season; ms: number }> = [
+  { season: 'weekly', ms: 7 * DAY_MS },
+  { season: 'daily', ms: DAY_MS },
+];
+
+export class Learner {
+  /** Rows written at the end of the step, in one transaction. */
+  private dirty: BucketRow[] = [];
+  /** Distributions that could not be combined (a series changed histogram kind or bounds): learning restarted. */
+  restarts = 0;
+
+  constructor(
+    private readonly settings: BaselineSettings,
+    private readonly store: StateStore,
+    private readonly namespace: string,
+    private readonly logger: Logger,
+  ) {}
+
+  bucketStart(timeMs: number): number {
+    return Math.floor(timeMs / this.settings.bucketMs) * this.settings.bucketMs;
+  }
+
+  /** Adds one delta to the bucket holding its time (a late delta for a closed bucket updates it in place). */
+  absorb(state: SeriesState, delta: TimedDist, nowMs: number): void {
+    const start = this.bucketStart(delta.timeMs);
+    if (start + this.settings.bucketMs <= nowMs - this.settings.periodMs) return; // already outside the period
+    if (state.ring.has(start)) {
+      this.updateClosed(state, start, delta.dist);
+      return;
+    }
+    const current = state.open.get(start);
+    const merged = current === undefined ? delta.dist : mergeDist(current, delta.dist);
+    state.open.set(start, merged ?? delta.dist);
+  }
+
+  private updateClosed(state: SeriesState, start: number, dist: Dist): void {
+    const stored = this.load(state.key, start);
+    const updated = stored === undefined ? dist : mergeDist(stored, dist);
+    if (updated === undefined) return;
+    state.ring.set(start, distCount(updated), quantile(updated, 0.5).value);
+    state.baseline = state.baseline === undefined ? dist : mergeDist(state.baseline, dist);
+    this.dirty.push({ seriesKey: state.key, startMs: start, data: encodeDist(updated) });
+    state.view = undefined;
+  }
+
+  /** Closes every open bucket that has ended by `nowMs` (all of them when `all`). */
+  closeDue(state: SeriesState, nowMs: number, all = false): void {
+    for (const [start, dist] of state.open) {
+      if (!all && start + this.settings.bucketMs > nowMs) continue;
+      state.open.delete(start);
+      this.close(state, start, dist);
+    }
+  }
+
+  private close(state: SeriesState, start: number, dist: Dist): void {
+    const displaced = state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
+    if (displaced !== undefined) this.subtractExpired(state, displaced);
+    const merged = state.baseline === undefined ? dist : mergeDist(state.baseline, dist);
+    if (merged === undefined) {
+      this.restart(state, start, dist);
+    } else {
+      state.baseline = merged;
+    }
+    this.dirty.push({ seriesKey: state.key, startMs: start, data: encodeDist(dist) });
+    this.updateSeasonality(state, start);
+    state.view = undefined;
+  }
+
+  /** The series changed histogram kind or bounds: its old learning cannot be merged with the new. */
+  private restart(state: SeriesState, start: number, dist: Dist): void {
+    this.restarts++;
+    for (const s of state.ring.allStarts()) if (s !== start) state.ring.remove(s);
+    state.baseline = dist;
+    this.logger.warn({ series: state.meta.labels }, 'baseline: series %s changed histogram layout; its learning restarts', state.meta.labels.metric);
+  }
+
+  /** Expires buckets that left the period. */
+  expire(state: SeriesState, nowMs: number): void {
+    const cutoff = nowMs - this.settings.periodMs;
+    for (const start of state.ring.startsBefore(cutoff + 1 - this.settings.bucketMs)) {
+      state.ring.remove(start);
+      this.subtractExpired(state, start);
+    }
+  }
+
+  private subtractExpired(state: SeriesState, start: number): void {
+    state.view = undefined;
+    const stored = this.load(state.key, start);
+    const rest = stored && state.baseline && subtractDist(state.baseline, stored);
+    state.baseline = rest ?? this.rebuild(state);
+  }
+
+  /** Recomputes the baseline from the ring's stored buckets (load, and the rare case a subtraction cannot be done). */
+  rebuild(state: SeriesState): Dist | undefined {
+    let acc: Dist | undefined;
+    for (const s of state.ring.allStarts()) {
+      const d = this.load(state.key, s);
+      if (d === undefined) continue;
+      acc = acc === undefined ? d : (mergeDist(acc, d) ?? acc);
+    }
+    return acc;
+  }
+
+  /** Restores a series' closed buckets from the store (startup). */
+  restoreBucket(state: SeriesState, start: number, dist: Dist): void {
+    state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
+    state.baseline = state.baseline === undefined ? dist : (mergeDist(state.baseline, dist) ?? dist);
+    state.view = undefined;
+  }
+
+  updateSeasonality(state: SeriesState, newestStart: number): void {
+    const medians = state.ring.medianSeries(newestStart);
+    for (const { season, ms } of SEASONS) {
+      const lag = ms / this.settings.bucketMs;
+      if (!Number.isInteger(lag) || lag < 2) continue;
+      const s = seasonality(medians, lag);
+      if (s === undefined) delete state.seasonality[season];
+      else state.seasonality[season] = s;
+    }
+  }
+
+  /** The baseline to compare "now" against: the seasonal one when a pattern is detected and has enough samples. */
+  view(state: SeriesState, nowMs: number): BaselineView | undefined {
+    const phaseStartMs = this.bucketStart(nowMs);
+    if (state.view !== undefined && (state.view.season === undefined || state.view.phaseStartMs === phaseStartMs)) return state.view;
+    if (state.baseline === undefined) return undefined;
+    let chosen: Dist = state.baseline;
+    let season: Season | undefined;
+    for (const { season: name, ms } of SEASONS) {
+      if (!state.seasonality[name]?.detected) continue;
+      const seasonal = this.mergeStored(state, state.ring.samePhase(phaseStartMs, ms));
+      if (seasonal !== undefined && distCount(seasonal) >= this.settings.minSamples) {
+        chosen = seasonal;
+        season = name;
+        break;
+      }
+    }
+    const n = distCount(chosen);
+    const coverage = state.ring.occupied / state.ring.size;
+    state.view = {
+      samples: n,
+      ready: n >= this.settings.minSamples && coverage >= this.settings.minCoverage,
+      ...(season === undefined ? {} : { season }),
+      phaseStartMs,
+      quantiles: this.settings.quantiles.map((q) => {
+        const est = quantile(chosen, q);
+        const ranks = quantileRankInterval(n, q, this.settings.confidenceLevel);
+        return {
+          q,
+          value: est.value,
+          lower: ranks ? valueAtRank(chosen, ranks.lower).value : NaN,
+          upper: ranks ? valueAtRank(chosen, ranks.upper).value : NaN,
+          ...(est.bucketError === undefined ? {} : { bucketError: est.bucketError }),
+        };
+      }),
+    };
+    return state.view;
+  }
+
+  private mergeStored(state: SeriesState, starts: number[]): Dist | undefined {
+    let acc: Dist | undefined;
+    for (const s of starts) {
+      const d = this.load(state.key, s);
+      if (d !== undefined) acc = acc === undefined ? d : (mergeDist(acc, d) ?? acc);
+    }
+    return acc;
+  }
+
+  private load(seriesKey: string, start: number): Dist | undefined {
+    const bytes = this.store.getBucket(this.namespace, seriesKey, start);
+    if (bytes === undefined) return undefined;
+    try {
+      return decodeDist(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes what the step changed, in one transaction, and forgets buckets older than the period. */
+  flush(nowMs: number, pruneOld: boolean): void {
+    const rows = this.dirty;
+    this.dirty = [];
+    this.store.putBuckets(this.namespace, rows);
+    if (pruneOld) this.store.deleteBucketsBefore(this.namespace, nowMs - this.settings.periodMs - this.settings.bucketMs);
+  }
+}

@@ -1,0 +1,70 @@
+// What the baseline processor remembers about one series.
+
+import type { Attributes } from '../../../pipeline/model.js';
+import type { Seasonality } from '../../../stats/seasonality.js';
+import { BucketRing } from './bucket-ring.js';
+import type { Dist } from './distribution.js';
+
+/** Identity and labels of a series; persisted as the store's series metadata. */
+export interface SeriesMeta {
+  resource: Attributes;
+  /** OTel metric name of the source. */
+  metric: string;
+  /** Labels of its derived series: sanitized attributes plus `metric` (Prometheus name). */
+  labels: Record<string, string>;
+  /** For request durations: the error-ratio group (labels without status/error) and whether this series counts as failed. */
+  errorGroup?: { labels: Record<string, string>; failed: boolean };
+}
+
+export interface TimedDist {
+  timeMs: number;
+  dist: Dist;
+}
+
+export type Season = 'daily' | 'weekly';
+
+export interface BaselineQuantile {
+  q: number;
+  value: number;
+  lower: number;
+  upper: number;
+  bucketError?: number;
+}
+
+/** The published baseline of a series, cached until its learning changes or the seasonal phase moves. */
+export interface BaselineView {
+  samples: number;
+  ready: boolean;
+  season?: Season;
+  /** Bucket start the seasonal choice was made for. */
+  phaseStartMs: number;
+  quantiles: BaselineQuantile[];
+}
+
+export class SeriesState {
+  readonly ring: BucketRing;
+  /** Merge of the ring's buckets (the flat baseline over the period). */
+  baseline: Dist | undefined;
+  /** Buckets still filling, by start. */
+  readonly open = new Map<number, Dist>();
+  /** Deltas inside the evaluation window. */
+  window: TimedDist[] = [];
+  /** Deltas of the last evaluation, learned at the next one unless the series is quarantined by then. */
+  pending: TimedDist[] = [];
+  /** Last cumulative point, to turn the next into a delta. */
+  cumulative: { startTimeMs: number; dist: Dist } | undefined;
+  seasonality: Partial<Record<Season, Seasonality>> = {};
+  view: BaselineView | undefined;
+  lastSeenMs: number;
+
+  constructor(
+    readonly key: string,
+    readonly meta: SeriesMeta,
+    bucketsPerPeriod: number,
+    bucketMs: number,
+    nowMs: number,
+  ) {
+    this.ring = new BucketRing(bucketsPerPeriod, bucketMs);
+    this.lastSeenMs = nowMs;
+  }
+}

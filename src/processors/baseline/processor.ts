@@ -1,0 +1,309 @@
+// The `baseline` processor: for every histogram series, what its distribution looks like now (window
+// quantiles, count, rate, error ratio) and what it normally looks like (a baseline learned over the
+// period from time-bucketed sketches, with rank-based confidence bounds, readiness and seasonality),
+// all published as derived gauges beside the source in the batch.
+//
+// Learning is deferred by one evaluation: a window's deltas are absorbed at the next batch, unless the
+// regression processor (which runs after this one) has quarantined the series meanwhile, so a regression
+// in progress does not teach the baseline that slow is normal.
+
+import type { ComponentSettings } from '../../pipeline/component.js';
+import type {
+  Attributes,
+  ExponentialHistogramMetric,
+  HistogramMetric,
+  MetricBatch,
+  ResourceMetrics,
+} from '../../pipeline/model.js';
+import type { ProcessorStep, StepContext } from '../../pipeline/processor-helper.js';
+import { prometheusMetricName, sanitizeLabelName } from '../../pipeline/prometheus-names.js';
+import { seriesKey } from '../../pipeline/series-key.js';
+import { SeriesLimiter } from '../../pipeline/series-limiter.js';
+import { StateStore } from '../../store/state-store.js';
+import { resolve, type BaselineConfig, type BaselineSettings } from './config.js';
+import { DerivedMetrics } from './internal/derived.js';
+import { decodeDist, distCount, fromExplicit, fromExponential, mergeDist, quantile, subtractDist, type Dist } from './internal/distribution.js';
+import { Learner } from './internal/learner.js';
+import { SeriesState, type SeriesMeta } from './internal/series-state.js';
+
+type HistogramLike = HistogramMetric | ExponentialHistogramMetric;
+
+export const SCOPE_NAME = 'iora.baseline';
+
+/** Request-duration metrics get an error ratio; these attributes mark a failed request. */
+const REQUEST_DURATION = /\.request\.duration$/;
+const STATUS_ATTRIBUTE = 'http.response.status_code';
+const ERROR_ATTRIBUTE = 'error.type';
+
+function labelsOf(attributes: Attributes, promName: string, skip?: ReadonlySet<string>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attributes)) if (!skip?.has(k)) labels[sanitizeLabelName(k)] = String(v);
+  labels.metric = promName;
+  return labels;
+}
+
+const ERROR_GROUP_SKIP: ReadonlySet<string> = new Set([STATUS_ATTRIBUTE, ERROR_ATTRIBUTE]);
+
+function metaOf(resource: Attributes, metric: HistogramLike, attributes: Attributes): SeriesMeta {
+  const promName = prometheusMetricName(metric);
+  const meta: SeriesMeta = { resource, metric: metric.name, labels: labelsOf(attributes, promName) };
+  if (REQUEST_DURATION.test(metric.name)) {
+    const status = Number(attributes[STATUS_ATTRIBUTE]);
+    meta.errorGroup = {
+      labels: labelsOf(attributes, promName, ERROR_GROUP_SKIP),
+      failed: attributes[ERROR_ATTRIBUTE] !== undefined || (Number.isFinite(status) && status >= 500),
+    };
+  }
+  return meta;
+}
+
+function formatQuantile(q: number): string {
+  return String(Number(q.toPrecision(6)));
+}
+
+/** Relative error of an explicit-bucket estimate, to two significant digits: the `error` label. */
+function formatError(e: number): string {
+  return String(Number(e.toPrecision(2)));
+}
+
+export class BaselineStep implements ProcessorStep {
+  private readonly cfg: BaselineSettings;
+  private readonly series = new Map<string, SeriesState>();
+  private readonly limiter: SeriesLimiter;
+  private store: StateStore | undefined;
+  private learner: Learner | undefined;
+  private readonly withPending = new Set<SeriesState>();
+  private readonly withOpen = new Set<SeriesState>();
+  private startedAtMs = 0;
+  private lastSweepBucket = NaN;
+  private readonly newSeries: SeriesState[] = [];
+
+  constructor(
+    private readonly settings: ComponentSettings,
+    config: BaselineConfig,
+  ) {
+    this.cfg = resolve(config);
+    this.limiter = new SeriesLimiter({ maxSeries: this.cfg.maxSeries, maxSeriesPerMetric: this.cfg.maxSeriesPerMetric });
+  }
+
+  private get bucketsPerPeriod(): number {
+    return this.cfg.periodMs / this.cfg.bucketMs;
+  }
+
+  async start(): Promise<void> {
+    this.startedAtMs = this.settings.clock.now();
+    this.openStore();
+  }
+
+  private openStore(): Learner {
+    if (this.learner) return this.learner;
+    this.store = StateStore.open(this.cfg.store, this.settings.logger, this.settings.clock.now());
+    this.learner = new Learner(this.cfg, this.store, this.settings.id, this.settings.logger);
+    this.restore(this.store, this.learner);
+    return this.learner;
+  }
+
+  /** Reloads learned series and their buckets still inside the period. */
+  private restore(store: StateStore, learner: Learner): void {
+    const nowMs = this.settings.clock.now();
+    for (const row of store.listSeries(this.settings.id)) {
+      let meta: SeriesMeta;
+      try {
+        meta = JSON.parse(row.meta) as SeriesMeta;
+      } catch {
+        continue;
+      }
+      if (!this.limiter.admit(meta.metric)) continue;
+      this.series.set(row.seriesKey, new SeriesState(row.seriesKey, meta, this.bucketsPerPeriod, this.cfg.bucketMs, nowMs));
+    }
+    let newest = -Infinity;
+    for (const row of store.listBuckets(this.settings.id, nowMs - this.cfg.periodMs - this.cfg.bucketMs)) {
+      const state = this.series.get(row.seriesKey);
+      if (state === undefined) continue;
+      try {
+        learner.restoreBucket(state, row.startMs, decodeDist(row.data));
+      } catch {
+        continue; // an undecodable bucket is skipped; the rest of the series still counts
+      }
+      newest = Math.max(newest, row.startMs);
+    }
+    for (const state of this.series.values()) {
+      learner.expire(state, nowMs);
+      if (Number.isFinite(newest)) learner.updateSeasonality(state, newest);
+    }
+    if (this.series.size > 0) {
+      this.settings.logger.info({ component: this.settings.id, series: this.series.size, store: store.location }, 'baseline: restored %d series from %s', this.series.size, store.location);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    const learner = this.learner;
+    if (!learner || !this.store) return;
+    const nowMs = this.settings.clock.now();
+    // Keep what was learned so far, the current buckets included: a restart must not lose them.
+    this.absorbPending(learner, nowMs);
+    for (const state of this.withOpen) learner.closeDue(state, nowMs, true);
+    this.withOpen.clear();
+    learner.flush(nowMs, false);
+    this.store.close();
+    this.learner = undefined;
+  }
+
+  process(batch: MetricBatch, ctx: StepContext): MetricBatch {
+    const learner = this.openStore();
+    const nowMs = ctx.nowMs;
+    this.absorbPending(learner, nowMs);
+    for (const state of this.withOpen) {
+      learner.closeDue(state, nowMs);
+      if (state.open.size === 0) this.withOpen.delete(state);
+    }
+    const bucket = learner.bucketStart(nowMs);
+    const sweep = bucket !== this.lastSweepBucket;
+    if (sweep) {
+      this.lastSweepBucket = bucket;
+      this.sweep(learner, nowMs);
+    }
+    const out: MetricBatch = { ...batch, resourceMetrics: batch.resourceMetrics.map((rm) => this.evaluate(rm, learner, nowMs, ctx)) };
+    this.persistNewSeries();
+    learner.flush(nowMs, sweep);
+    return out;
+  }
+
+  private absorbPending(learner: Learner, nowMs: number): void {
+    const quarantine = this.settings.host.quarantine;
+    for (const state of this.withPending) {
+      if (!quarantine.isHeld(state.key, nowMs)) {
+        for (const delta of state.pending) learner.absorb(state, delta, nowMs);
+        if (state.open.size > 0) this.withOpen.add(state);
+      }
+      state.pending = [];
+    }
+    this.withPending.clear();
+  }
+
+  /** Once per bucket: expire old buckets everywhere and forget series silent for a whole period. */
+  private sweep(learner: Learner, nowMs: number): void {
+    for (const [key, state] of this.series) {
+      learner.expire(state, nowMs);
+      if (state.lastSeenMs <= nowMs - this.cfg.periodMs && state.ring.occupied === 0 && state.open.size === 0) {
+        this.series.delete(key);
+        this.limiter.release(state.meta.metric);
+        this.store?.deleteSeries(this.settings.id, key);
+      }
+    }
+  }
+
+  private persistNewSeries(): void {
+    if (this.newSeries.length === 0) return;
+    this.store?.putSeries(this.settings.id, this.newSeries.map((s) => ({ seriesKey: s.key, meta: JSON.stringify(s.meta) })));
+    this.newSeries.length = 0;
+  }
+
+  private evaluate(rm: ResourceMetrics, learner: Learner, nowMs: number, ctx: StepContext): ResourceMetrics {
+    const derived = new DerivedMetrics(nowMs);
+    const errorGroups = new Map<string, { labels: Record<string, string>; failed: number; all: number }>();
+    for (const sm of rm.scopes) {
+      if (sm.scope.name === SCOPE_NAME) continue;
+      for (const metric of sm.metrics) {
+        if (metric.kind !== 'histogram' && metric.kind !== 'exponential_histogram') continue;
+        for (const point of metric.points) {
+          const state = this.stateFor(rm.resource, metric, point.attributes, nowMs, ctx);
+          if (state === undefined) continue;
+          const dist = metric.kind === 'exponential_histogram' ? fromExponential(point as (typeof metric.points)[number]) : fromExplicit(point as (typeof metric.points)[number]);
+          const delta = this.toDelta(state, metric.temporality, point.startTimeMs, dist);
+          state.lastSeenMs = nowMs;
+          if (delta !== undefined && distCount(delta) > 0) {
+            const timed = { timeMs: point.timeMs, dist: delta };
+            state.window.push(timed);
+            state.pending.push(timed);
+            this.withPending.add(state);
+          }
+          const windowCount = this.publishSeries(state, learner, derived, nowMs);
+          const group = state.meta.errorGroup;
+          if (group !== undefined) {
+            const gk = JSON.stringify(group.labels);
+            const g = errorGroups.get(gk) ?? { labels: group.labels, failed: 0, all: 0 };
+            g.all += windowCount;
+            if (group.failed) g.failed += windowCount;
+            errorGroups.set(gk, g);
+          }
+        }
+      }
+    }
+    for (const g of errorGroups.values()) if (g.all > 0) derived.add('iora_error_ratio', g.labels, g.failed / g.all);
+    if (derived.empty) return rm;
+    return { ...rm, scopes: [...rm.scopes, { scope: { name: SCOPE_NAME }, metrics: derived.metrics() }] };
+  }
+
+  private stateFor(resource: Attributes, metric: HistogramLike, attributes: Attributes, nowMs: number, ctx: StepContext): SeriesState | undefined {
+    const key = seriesKey(resource, metric.name, attributes);
+    let state = this.series.get(key);
+    if (state !== undefined) return state;
+    if (!this.limiter.admit(metric.name)) {
+      ctx.drop(1, 'max_series');
+      return undefined;
+    }
+    state = new SeriesState(key, metaOf(resource, metric, attributes), this.bucketsPerPeriod, this.cfg.bucketMs, nowMs);
+    this.series.set(key, state);
+    this.newSeries.push(state);
+    return state;
+  }
+
+  /**
+   * The part of a point not seen before. Cumulative points are differenced against the previous one; a
+   * new start time or a lower count is a reset, after which the point itself is the delta. The first
+   * cumulative point of a series counts only if the series began after this processor started (or at
+   * most a window before, as the embedded agent's SDK does): otherwise it holds history of unknown age.
+   */
+  private toDelta(state: SeriesState, temporality: 'cumulative' | 'delta', startTimeMs: number, dist: Dist): Dist | undefined {
+    if (temporality === 'delta') return dist;
+    const previous = state.cumulative;
+    state.cumulative = { startTimeMs, dist };
+    if (previous === undefined) return startTimeMs >= this.startedAtMs - this.cfg.windowMs ? dist : undefined;
+    if (previous.startTimeMs !== startTimeMs || distCount(dist) < distCount(previous.dist)) return dist;
+    return subtractDist(dist, previous.dist) ?? dist;
+  }
+
+  /** Publishes the series' window and baseline; returns the window's sample count. */
+  private publishSeries(state: SeriesState, learner: Learner, derived: DerivedMetrics, nowMs: number): number {
+    const windowStart = nowMs - this.cfg.windowMs;
+    while (state.window.length > 0 && state.window[0]!.timeMs <= windowStart) state.window.shift();
+    let window: Dist | undefined;
+    for (const w of state.window) window = window === undefined ? w.dist : (mergeDist(window, w.dist) ?? w.dist);
+    const labels = state.meta.labels;
+    const count = window === undefined ? 0 : distCount(window);
+    derived.add('iora_window_count', labels, count);
+    derived.add('iora_window_rate', labels, count / (this.cfg.windowMs / 1000));
+    if (window !== undefined && count > 0) {
+      for (const q of this.cfg.quantiles) {
+        const est = quantile(window, q);
+        derived.add('iora_window_quantile', this.qualified(labels, q, est.bucketError), est.value);
+      }
+    }
+    const view = learner.view(state, nowMs);
+    if (view !== undefined) {
+      const extra: Record<string, string> = view.season === undefined ? {} : { seasonal: view.season };
+      for (const bq of view.quantiles) {
+        const ql = { ...this.qualified(labels, bq.q, bq.bucketError), ...extra };
+        derived.add('iora_baseline_quantile', ql, bq.value);
+        derived.add('iora_baseline_lower', ql, bq.lower);
+        derived.add('iora_baseline_upper', ql, bq.upper);
+      }
+      derived.add('iora_baseline_samples', { ...labels, ...extra }, view.samples);
+    }
+    derived.add('iora_baseline_ready', labels, view?.ready ? 1 : 0);
+    for (const [period, s] of Object.entries(state.seasonality)) derived.add('iora_baseline_seasonality', { ...labels, period }, s.strength);
+    return count;
+  }
+
+  private qualified(labels: Record<string, string>, q: number, bucketError: number | undefined): Record<string, string> {
+    const out: Record<string, string> = { ...labels, quantile: formatQuantile(q) };
+    if (bucketError !== undefined) out.error = formatError(bucketError);
+    return out;
+  }
+
+  /** Series currently learned (for tests and the bench). */
+  get seriesCount(): number {
+    return this.series.size;
+  }
+}
