@@ -1,0 +1,20 @@
+// Shared by the ESM and CJS entries: start the agent once per process, flush on a normal exit, and never
+// let a failure reach the app. No signal handlers: how the app exits on SIGTERM is the app's business.
+
+import { startAgent, type Agent } from './agent.js';
+
+const started = Symbol.for('iora.agent.started');
+
+export function startAgentSafely(baseUrl: string, registerEsmHook: boolean): Agent | undefined {
+  const g = globalThis as { [started]?: boolean };
+  if (g[started]) return undefined; // both --import and --require given, or NODE_OPTIONS plus a flag
+  g[started] = true;
+  try {
+    const agent = startAgent({ env: process.env, cwd: process.cwd(), baseUrl, registerEsmHook });
+    if (agent) process.once('beforeExit', () => void agent.shutdown());
+    return agent;
+  } catch (err) {
+    process.stderr.write(`iora agent not started, the app runs uninstrumented: ${err instanceof Error ? err.stack : String(err)}\n`);
+    return undefined;
+  }
+}

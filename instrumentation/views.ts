@@ -1,0 +1,35 @@
+// Every duration is kept as an OpenTelemetry exponential histogram (base-2 buckets, ≤ 160 per sign): the
+// pipeline's quantiles, baselines and regression tests need its bounded relative error, which explicit
+// buckets cannot give. Classic Prometheus buckets (0.005 … 10 s, including 0.05, 0.2, 0.5, 1, 2, 5, 10) are
+// derived from it by iora's prometheus exporter, so each request is recorded once, into one aggregation.
+
+import { AggregationType, type ViewOptions } from '@opentelemetry/sdk-metrics';
+
+export const AGENT_METER = 'iora';
+
+/** Duration instruments recorded by iora or by the OpenTelemetry instrumentations it runs. */
+export const DURATION_INSTRUMENTS = [
+  'http.server.request.duration',
+  'http.client.request.duration',
+  'db.client.operation.duration',
+  'db.client.connection.wait_time',
+  'v8js.gc.duration',
+  'iora.block.processing.duration',
+] as const;
+
+const exponential = { type: AggregationType.EXPONENTIAL_HISTOGRAM, options: { maxSize: 160 } } as const;
+
+export function agentViews(): ViewOptions[] {
+  return [
+    ...DURATION_INSTRUMENTS.filter((n) => n !== 'db.client.operation.duration').map(
+      (instrumentName): ViewOptions => ({ instrumentName, aggregation: exponential }),
+    ),
+    // pg's own duration has no query class: iora records every DB duration from spans instead (span-metrics.ts).
+    { instrumentName: 'db.client.operation.duration', meterName: AGENT_METER, aggregation: exponential },
+    {
+      instrumentName: 'db.client.operation.duration',
+      meterName: '@opentelemetry/instrumentation-pg',
+      aggregation: { type: AggregationType.DROP },
+    },
+  ];
+}

@@ -1,0 +1,170 @@
+// Helpers for the agent's integration tests: spawn an app as a user would (node --import / --require with
+// absolute paths to the built agent, since no `node_modules/iora` link exists in this repo) and receive what
+// it exports over OTLP/HTTP JSON (collector mode), keeping the latest cumulative point of every series.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixture = (name: string): string => path.join(repoRoot, 'test/instrumentation/fixtures', name);
+export const esmRegister = path.join(repoRoot, 'dist/instrumentation/register.js');
+export const cjsRegister = path.join(repoRoot, 'dist/instrumentation/register.cjs');
+
+export interface Point {
+  attributes: Record<string, string | number | boolean>;
+  /** Histogram count, or the sum/gauge value. */
+  value: number;
+}
+
+type OtlpValue = { stringValue?: string; intValue?: number | string; doubleValue?: number; boolValue?: boolean };
+interface OtlpPoint {
+  attributes?: { key: string; value: OtlpValue }[];
+  count?: number | string;
+  asInt?: number | string;
+  asDouble?: number;
+}
+interface OtlpMetric {
+  name: string;
+  sum?: { dataPoints: OtlpPoint[] };
+  gauge?: { dataPoints: OtlpPoint[] };
+  histogram?: { dataPoints: OtlpPoint[] };
+  exponentialHistogram?: { dataPoints: OtlpPoint[] };
+}
+interface OtlpRequest {
+  resourceMetrics: { resource?: { attributes?: { key: string; value: OtlpValue }[] }; scopeMetrics: { metrics: OtlpMetric[] }[] }[];
+}
+
+function plain(v: OtlpValue): string | number | boolean {
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  return v.boolValue ?? '';
+}
+
+function attributesOf(list: { key: string; value: OtlpValue }[] | undefined): Record<string, string | number | boolean> {
+  return Object.fromEntries((list ?? []).map((a) => [a.key, plain(a.value)]));
+}
+
+/** An OTLP/HTTP JSON endpoint standing in for an iora collector. */
+export class OtlpJsonSink {
+  private readonly series = new Map<string, Map<string, Point>>();
+  resource: Record<string, string | number | boolean> = {};
+  exports = 0;
+  private readonly server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      this.absorb(JSON.parse(body) as OtlpRequest);
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private absorb(request: OtlpRequest): void {
+    this.exports++;
+    for (const rm of request.resourceMetrics) {
+      this.resource = attributesOf(rm.resource?.attributes);
+      for (const sm of rm.scopeMetrics) {
+        for (const m of sm.metrics) {
+          const data = m.exponentialHistogram ?? m.histogram ?? m.sum ?? m.gauge;
+          let points = this.series.get(m.name);
+          if (!points) this.series.set(m.name, (points = new Map()));
+          for (const p of data?.dataPoints ?? []) {
+            const attributes = attributesOf(p.attributes);
+            const value = Number(p.count ?? p.asInt ?? p.asDouble ?? 0);
+            points.set(JSON.stringify(Object.entries(attributes).sort()), { attributes, value });
+          }
+        }
+      }
+    }
+  }
+
+  points(metric: string, match: Record<string, string | number | boolean> = {}): Point[] {
+    return [...(this.series.get(metric)?.values() ?? [])].filter((p) =>
+      Object.entries(match).every(([k, v]) => p.attributes[k] === v),
+    );
+  }
+
+  /** Sum of the matching points' values (histogram counts, counter totals). */
+  total(metric: string, match: Record<string, string | number | boolean> = {}): number {
+    return this.points(metric, match).reduce((s, p) => s + p.value, 0);
+  }
+
+  /** Polls until `check` holds (exports arrive every OTEL_METRIC_EXPORT_INTERVAL); bounded. */
+  async waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; have: ${[...this.series.keys()].join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export interface RunningApp {
+  child: ChildProcess;
+  port: number;
+  stdout(): string;
+  stderr(): string;
+  get(path: string, init?: RequestInit): Promise<{ status: number; body: string }>;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node <preload flag> <register> <app>` and resolves once the app printed `listening <port>`. */
+export async function spawnApp(
+  app: string,
+  preload: 'import' | 'require' | 'none',
+  env: Record<string, string>,
+): Promise<RunningApp> {
+  const args = preload === 'none' ? [app] : [`--${preload}`, preload === 'import' ? esmRegister : cjsRegister, app];
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start: ${err}`)), 20_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code} before listening: ${err}`));
+    });
+  });
+  return {
+    child,
+    port,
+    stdout: () => out,
+    stderr: () => err,
+    async get(p, init) {
+      const res = await fetch(`http://127.0.0.1:${port}${p}`, init);
+      return { status: res.status, body: await res.text() };
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
