@@ -7,7 +7,11 @@ interface Command {
   load: () => Promise<{ run(args: string[]): Promise<number> }>;
 }
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  collector: { summary: 'run the pipeline as a service: iora collector --config FILE', load: () => import('./collector.js') },
+  'check-config': { summary: 'validate a pipeline config: prints "valid" or every problem', load: () => import('./check-config.js') },
+  bench: { summary: 'run load scenarios and fail on performance regressions (CI)', load: () => import('./bench.js') },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
