@@ -17,12 +17,15 @@ export interface Point {
   attributes: Record<string, string | number | boolean>;
   /** Histogram count, or the sum/gauge value. */
   value: number;
+  /** Histogram maximum, when the point is a histogram. */
+  max?: number;
 }
 
 type OtlpValue = { stringValue?: string; intValue?: number | string; doubleValue?: number; boolValue?: boolean };
 interface OtlpPoint {
   attributes?: { key: string; value: OtlpValue }[];
   count?: number | string;
+  max?: number;
   asInt?: number | string;
   asDouble?: number;
 }
@@ -80,7 +83,8 @@ export class OtlpJsonSink {
           for (const p of data?.dataPoints ?? []) {
             const attributes = attributesOf(p.attributes);
             const value = Number(p.count ?? p.asInt ?? p.asDouble ?? 0);
-            points.set(JSON.stringify(Object.entries(attributes).sort()), { attributes, value });
+            const point: Point = p.max === undefined ? { attributes, value } : { attributes, value, max: p.max };
+            points.set(JSON.stringify(Object.entries(attributes).sort()), point);
           }
         }
       }
