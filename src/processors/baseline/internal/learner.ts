@@ -18,8 +18,8 @@ const SEASONS: ReadonlyArray<{ season: Season; ms: number }> = [
 ];
 
 export class Learner {
-  /** Rows written at the end of the step, in one transaction. */
-  private dirty: BucketRow[] = [];
+  /** Rows written at the end of the step, in one transaction; read back before the store until then. */
+  private dirty = new Map<string, BucketRow>();
   /** Distributions that could not be combined (a series changed histogram kind or bounds): learning restarted. */
   restarts = 0;
 
@@ -53,7 +53,7 @@ export class Learner {
     if (updated === undefined) return;
     state.ring.set(start, distCount(updated), quantile(updated, 0.5).value);
     state.baseline = state.baseline === undefined ? dist : mergeDist(state.baseline, dist);
-    this.dirty.push({ seriesKey: state.key, startMs: start, data: encodeDist(updated) });
+    this.markDirty({ seriesKey: state.key, startMs: start, data: encodeDist(updated) });
     state.view = undefined;
   }
 
@@ -75,7 +75,7 @@ export class Learner {
     } else {
       state.baseline = merged;
     }
-    this.dirty.push({ seriesKey: state.key, startMs: start, data: encodeDist(dist) });
+    this.markDirty({ seriesKey: state.key, startMs: start, data: encodeDist(dist) });
     this.updateSeasonality(state, start);
     state.view = undefined;
   }
@@ -180,8 +180,12 @@ export class Learner {
     return acc;
   }
 
+  private markDirty(row: BucketRow): void {
+    this.dirty.set(`${row.seriesKey}\u0000${row.startMs}`, row);
+  }
+
   private load(seriesKey: string, start: number): Dist | undefined {
-    const bytes = this.store.getBucket(this.namespace, seriesKey, start);
+    const bytes = this.dirty.get(`${seriesKey}\u0000${start}`)?.data ?? this.store.getBucket(this.namespace, seriesKey, start);
     if (bytes === undefined) return undefined;
     try {
       return decodeDist(bytes);
@@ -192,9 +196,8 @@ export class Learner {
 
   /** Writes what the step changed, in one transaction, and forgets buckets older than the period. */
   flush(nowMs: number, pruneOld: boolean): void {
-    const rows = this.dirty;
-    this.dirty = [];
-    this.store.putBuckets(this.namespace, rows);
+    this.store.putBuckets(this.namespace, [...this.dirty.values()]);
+    this.dirty.clear();
     if (pruneOld) this.store.deleteBucketsBefore(this.namespace, nowMs - this.settings.periodMs - this.settings.bucketMs);
   }
 }
