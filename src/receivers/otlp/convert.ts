@@ -201,8 +201,9 @@ function convertPoints<P>(
     const p = points[i] as Message;
     if ((Number(field(p, 'flags') ?? 0) & NO_RECORDED_VALUE) !== 0) continue;
     try {
-      out.push(inside(`dataPoints[${i}]`, () => convert(p)));
+      out.push(convert(p));
     } catch (err) {
+      if (err instanceof MalformedError) throw err.within(`dataPoints[${i}]`);
       if (!(err instanceof InvalidPointError)) throw err;
       rejections.add(1, `${where}: ${err.message}`);
     }
@@ -221,10 +222,14 @@ function optionalFinite(p: Message, key: string): number | undefined {
   return v === undefined ? undefined : finite(v, key);
 }
 
-function times(p: Message): { attributes: Attributes; startTimeMs: number; timeMs: number } {
+function timeMs(p: Message): number {
   const time = uint64(p, 'timeUnixNano');
   if (time === 0) throw new InvalidPointError('timeUnixNano is missing');
-  return { attributes: attributes(p, 'attributes'), startTimeMs: uint64(p, 'startTimeUnixNano') / NS_PER_MS, timeMs: time / NS_PER_MS };
+  return time / NS_PER_MS;
+}
+
+function startTimeMs(p: Message): number {
+  return uint64(p, 'startTimeUnixNano') / NS_PER_MS;
 }
 
 function numberPoint(p: Message): NumberPoint {
@@ -232,7 +237,7 @@ function numberPoint(p: Message): NumberPoint {
   if (has(p, 'asDouble')) value = finite(double(p, 'asDouble'), 'asDouble');
   else if (has(p, 'asInt')) value = int64(p, 'asInt');
   else throw new InvalidPointError('the point has no value (asDouble or asInt)');
-  return { ...times(p), value };
+  return { attributes: attributes(p, 'attributes'), startTimeMs: startTimeMs(p), timeMs: timeMs(p), value };
 }
 
 function sumOf(counts: readonly number[]): number {
@@ -241,10 +246,12 @@ function sumOf(counts: readonly number[]): number {
   return total;
 }
 
-function minMax(p: Message): { min?: number; max?: number } {
+/** Sets the optional min/max only when sent, so points stay equal to what the agent's own conversion makes. */
+function setMinMax(point: { min?: number; max?: number }, p: Message): void {
   const min = optionalFinite(p, 'min');
   const max = optionalFinite(p, 'max');
-  return { ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
+  if (min !== undefined) point.min = min;
+  if (max !== undefined) point.max = max;
 }
 
 function histogramPoint(p: Message): HistogramPoint {
@@ -264,7 +271,17 @@ function histogramPoint(p: Message): HistogramPoint {
   }
   const total = sumOf(bucketCounts);
   if (total !== count) throw new InvalidPointError(`bucketCounts add up to ${total} but count is ${count}`);
-  return { ...times(p), count, sum: optionalFinite(p, 'sum') ?? 0, ...minMax(p), bounds, bucketCounts };
+  const point: HistogramPoint = {
+    attributes: attributes(p, 'attributes'),
+    startTimeMs: startTimeMs(p),
+    timeMs: timeMs(p),
+    count,
+    sum: optionalFinite(p, 'sum') ?? 0,
+    bounds,
+    bucketCounts,
+  };
+  setMinMax(point, p);
+  return point;
 }
 
 const MIN_SCALE = -10;
@@ -288,18 +305,21 @@ function exponentialPoint(p: Message): ExponentialHistogramPoint {
   const negative = buckets(p, 'negative');
   const total = zeroCount + sumOf(positive.bucketCounts) + sumOf(negative.bucketCounts);
   if (total !== count) throw new InvalidPointError(`zeroCount and bucket counts add up to ${total} but count is ${count}`);
-  const zeroThreshold = optionalFinite(p, 'zeroThreshold');
-  return {
-    ...times(p),
+  const point: ExponentialHistogramPoint = {
+    attributes: attributes(p, 'attributes'),
+    startTimeMs: startTimeMs(p),
+    timeMs: timeMs(p),
     count,
     sum: optionalFinite(p, 'sum') ?? 0,
-    ...minMax(p),
     scale,
     zeroCount,
-    ...(zeroThreshold === undefined ? {} : { zeroThreshold }),
     positive,
     negative,
   };
+  setMinMax(point, p);
+  const zeroThreshold = optionalFinite(p, 'zeroThreshold');
+  if (zeroThreshold !== undefined) point.zeroThreshold = zeroThreshold;
+  return point;
 }
 
 function attributes(msg: Message, key: string): Attributes {
