@@ -172,3 +172,68 @@ export async function spawnApp(
       }),
   };
 }
+
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Scrapes an embedded agent's /metrics (Prometheus text) and sums samples by name and labels. */
+export class MetricsScraper {
+  text = '';
+  private samples = new Map<string, Sample[]>();
+
+  constructor(readonly url: string) {}
+
+  async refresh(): Promise<void> {
+    try {
+      const res = await fetch(this.url);
+      this.text = await res.text();
+    } catch {
+      return; // not listening yet
+    }
+    const samples = new Map<string, Sample[]>();
+    for (const line of this.text.split('\n')) {
+      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+      if (!m?.[1] || m[3] === undefined) continue;
+      const labels: Record<string, string> = {};
+      for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] as string] = l[2] as string;
+      let list = samples.get(m[1]);
+      if (!list) samples.set(m[1], (list = []));
+      list.push({ labels, value: Number(m[3]) });
+    }
+    this.samples = samples;
+  }
+
+  points(name: string, match: Record<string, string> = {}): Sample[] {
+    return (this.samples.get(name) ?? []).filter((s) => Object.entries(match).every(([k, v]) => s.labels[k] === v));
+  }
+
+  total(name: string, match: Record<string, string> = {}): number {
+    return this.points(name, match).reduce((s, p) => s + p.value, 0);
+  }
+
+  /** Scrapes until `check` holds; bounded. */
+  async waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.refresh();
+      if (check()) return;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; /metrics has ${this.samples.size} series names`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+}
+
+/** Runs `promtool check metrics` on a /metrics text; resolves to its exit code and findings. */
+export function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
+    child.stdin.end(text);
+  });
+}

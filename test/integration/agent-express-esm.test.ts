@@ -1,19 +1,20 @@
-// An ESM Express app under `node --import <repo>/dist/instrumentation/register.js`, querying the local
-// PostgreSQL, MariaDB and Redis; the agent pushes OTLP/HTTP JSON (collector mode) to a sink in the test.
-// Needs `npm run build` first (npm test does it).
+// An ESM Express app under `node --import <repo>/dist/instrumentation/register.js` in embedded mode (the
+// default): the agent runs pipelines/default.yaml in-process and the test reads the app's own /metrics,
+// as Prometheus would. The app queries the local PostgreSQL, MariaDB and Redis. Needs `npm run build` first.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, OtlpJsonSink, spawnApp, type RunningApp } from '../instrumentation/harness.js';
+import { fixture, MetricsScraper, promtoolCheck, spawnApp, type RunningApp } from '../instrumentation/harness.js';
 
-describe('agent in an ESM Express app', () => {
-  const sink = new OtlpJsonSink();
+const METRICS_PORT = 19420;
+
+describe('agent in an ESM Express app (embedded mode, /metrics)', () => {
+  const metrics = new MetricsScraper(`http://127.0.0.1:${METRICS_PORT}/metrics`);
   let app: RunningApp;
 
   beforeAll(async () => {
-    const url = await sink.start();
     app = await spawnApp(fixture('express-app.mjs'), 'import', {
-      IORA_COLLECTOR_ENDPOINT: url,
-      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(METRICS_PORT),
       OTEL_METRIC_EXPORT_INTERVAL: '300',
       OTEL_SERVICE_NAME: 'express-under-test',
       TABLE_SUFFIX: 'esm',
@@ -22,69 +23,101 @@ describe('agent in an ESM Express app', () => {
 
   afterAll(async () => {
     await app?.stop();
-    await sink.close();
   });
 
   it('times every request under its route template, not its URL', async () => {
     for (let i = 0; i < 7; i++) expect((await app.get(`/users/${i}`)).status).toBe(200);
     await app.get('/shop/items/42');
-    const route = { 'http.route': '/users/:id', 'http.request.method': 'GET', 'http.response.status_code': 200 };
-    await sink.waitFor(() => sink.total('http.server.request.duration', route) === 7, '7 /users/:id requests');
-    const routes = sink.points('http.server.request.duration').map((p) => p.attributes['http.route']);
-    expect(routes).not.toContain('/users/3');
-    expect(routes.some((r) => typeof r === 'string' && r.includes('42'))).toBe(false);
-    await sink.waitFor(() => sink.total('http.server.request.duration', { 'http.route': '/shop/items/:itemId' }) === 1, 'nested router route');
-    expect(sink.resource['service.name']).toBe('express-under-test');
-    expect(typeof sink.resource['service.instance.id']).toBe('string');
+    const route = { http_route: '/users/:id', http_request_method: 'GET', http_response_status_code: '200' };
+    await metrics.waitFor(() => metrics.total('http_server_request_duration_seconds_count', route) === 7, '7 /users/:id requests');
+    const routes = metrics.points('http_server_request_duration_seconds_count').map((p) => p.labels.http_route);
+    expect(routes.some((r) => r !== undefined && /\/\d/.test(r))).toBe(false);
+    await metrics.waitFor(
+      () => metrics.total('http_server_request_duration_seconds_count', { http_route: '/shop/items/:itemId' }) === 1,
+      'nested router route',
+    );
+    // Classic buckets include the spec's thresholds.
+    const les = metrics.points('http_server_request_duration_seconds_bucket', route).map((p) => p.labels.le);
+    expect(les).toEqual(expect.arrayContaining(['0.05', '0.2', '0.5', '1', '2', '5', '10', '+Inf']));
+    expect(metrics.points('http_server_request_duration_seconds_count', route)[0]?.labels.job).toBe('express-under-test');
   });
 
   it('marks server errors with error.type', async () => {
     expect((await app.get('/boom')).status).toBe(500);
-    await sink.waitFor(() => sink.total('http.server.request.duration', { 'http.route': '/boom', 'error.type': '500' }) === 1, '/boom as 500');
+    await metrics.waitFor(
+      () => metrics.total('http_server_request_duration_seconds_count', { http_route: '/boom', error_type: '500' }) === 1,
+      '/boom as 500',
+    );
   });
 
   it('classifies PostgreSQL statements and counts bulk-inserted rows', async () => {
     await app.get('/users/1');
     expect((await app.get('/report')).status).toBe(200);
     expect((await app.get('/bulk/500', { method: 'POST' })).status).toBe(200);
-    const pg = { 'db.system.name': 'postgresql' };
-    await sink.waitFor(() => sink.total('db.client.operation.duration', { ...pg, 'iora.db.query_class': 'complex_join' }) === 1, 'one complex_join');
-    await sink.waitFor(() => sink.total('iora.db.rows_inserted', { ...pg, 'db.collection.name': 'agent_orders_esm' }) === 500, '500 rows');
-    expect(sink.total('db.client.operation.duration', { ...pg, 'iora.db.query_class': 'bulk_insert', 'db.collection.name': 'agent_orders_esm' })).toBe(1);
-    expect(sink.total('db.client.operation.duration', { ...pg, 'iora.db.query_class': 'simple_select', 'db.collection.name': 'agent_users_esm' })).toBeGreaterThanOrEqual(8);
+    const pg = { db_system_name: 'postgresql' };
+    const ops = 'db_client_operation_duration_seconds_count';
+    await metrics.waitFor(() => metrics.total(ops, { ...pg, iora_db_query_class: 'complex_join' }) === 1, 'one complex_join');
+    await metrics.waitFor(
+      () => metrics.total('iora_db_rows_inserted_total', { ...pg, db_collection_name: 'agent_orders_esm' }) === 500,
+      '500 rows',
+    );
+    expect(metrics.total(ops, { ...pg, iora_db_query_class: 'bulk_insert', db_collection_name: 'agent_orders_esm' })).toBe(1);
+    expect(metrics.total(ops, { ...pg, iora_db_query_class: 'simple_select', db_collection_name: 'agent_users_esm' })).toBeGreaterThanOrEqual(8);
     // pg's own duration histogram (no query class) is dropped: every DB duration carries one.
-    expect(sink.points('db.client.operation.duration').every((p) => typeof p.attributes['iora.db.query_class'] === 'string')).toBe(true);
-    expect(sink.total('db.client.connection.wait_time', { 'db.client.connection.pool.name': '127.0.0.1:unknown_port/test' })).toBeGreaterThan(0);
+    expect(metrics.points(ops).every((p) => p.labels.iora_db_query_class !== undefined)).toBe(true);
+    const pool = { db_client_connection_pool_name: '127.0.0.1:unknown_port/test' };
+    expect(metrics.total('db_client_connection_wait_time_seconds_count', pool)).toBeGreaterThan(0);
+    expect(metrics.total('db_client_connection_max', pool)).toBe(2);
   });
 
   it('counts one Redis miss then one hit', async () => {
     const key = `k${Date.now()}`;
     expect(JSON.parse((await app.get(`/cache/${key}`)).body)).toEqual({ hit: false });
     expect(JSON.parse((await app.get(`/cache/${key}`)).body)).toEqual({ hit: true });
-    const redis = { 'iora.cache.system': 'redis' };
-    await sink.waitFor(() => sink.total('iora.cache.requests', { ...redis, 'iora.cache.result': 'hit' }) === 1, 'one hit');
-    expect(sink.total('iora.cache.requests', { ...redis, 'iora.cache.result': 'miss' })).toBe(1);
-    expect(sink.total('db.client.operation.duration', { 'db.system.name': 'redis', 'db.operation.name': 'GET' })).toBe(2);
-    expect(sink.total('db.client.operation.duration', { 'db.system.name': 'redis', 'iora.db.query_class': 'write' })).toBe(1);
+    const redis = { iora_cache_system: 'redis' };
+    await metrics.waitFor(() => metrics.total('iora_cache_requests_total', { ...redis, iora_cache_result: 'hit' }) === 1, 'one hit');
+    expect(metrics.total('iora_cache_requests_total', { ...redis, iora_cache_result: 'miss' })).toBe(1);
+    const ops = 'db_client_operation_duration_seconds_count';
+    expect(metrics.total(ops, { db_system_name: 'redis', db_operation_name: 'GET' })).toBe(2);
+    expect(metrics.total(ops, { db_system_name: 'redis', iora_db_query_class: 'write' })).toBe(1);
   });
 
   it('times mysql2 pool queries and the wait for a pooled connection', async () => {
     for (let i = 0; i < 3; i++) expect((await app.get(`/maria/${i}`)).status).toBe(200);
-    await sink.waitFor(() => sink.total('db.client.operation.duration', { 'db.system.name': 'mysql' }) === 3, '3 mysql queries');
-    expect(sink.total('db.client.operation.duration', { 'db.system.name': 'mysql', 'iora.db.query_class': 'simple_select' })).toBe(3);
-    expect(sink.total('db.client.connection.wait_time', { 'db.client.connection.pool.name': '127.0.0.1:3306/test' })).toBe(3);
-    await sink.waitFor(() => sink.total('db.client.connection.max', { 'db.client.connection.pool.name': '127.0.0.1:3306/test' }) === 2, 'mysql pool max');
+    const ops = 'db_client_operation_duration_seconds_count';
+    await metrics.waitFor(() => metrics.total(ops, { db_system_name: 'mysql' }) === 3, '3 mysql queries');
+    expect(metrics.total(ops, { db_system_name: 'mysql', iora_db_query_class: 'simple_select' })).toBe(3);
+    const pool = { db_client_connection_pool_name: '127.0.0.1:3306/test' };
+    expect(metrics.total('db_client_connection_wait_time_seconds_count', pool)).toBe(3);
+    expect(metrics.total('db_client_connection_max', pool)).toBe(2);
   });
 
   it('reports process resources', async () => {
-    await sink.waitFor(() => sink.points('process.memory.usage').length > 0, 'rss');
-    for (const name of ['process.cpu.utilization', 'process.memory.virtual', 'v8js.memory.heap.used', 'nodejs.eventloop.utilization', 'process.disk.operations']) {
-      expect(sink.points(name).length, name).toBeGreaterThan(0);
+    await metrics.refresh();
+    for (const name of [
+      'process_cpu_utilization_ratio',
+      'process_memory_usage_bytes',
+      'process_memory_virtual_bytes',
+      'v8js_memory_heap_used_bytes',
+      'nodejs_eventloop_utilization_ratio',
+      'process_disk_operations_total',
+    ]) {
+      expect(metrics.points(name).length, name).toBeGreaterThan(0);
     }
-    expect(sink.total('process.memory.usage')).toBeGreaterThan(10e6);
+    expect(metrics.total('process_memory_usage_bytes')).toBeGreaterThan(10e6);
   });
 
-  it('keeps serving when the route lookup throws, and logs nothing to stdout', async () => {
+  it('serves /metrics that promtool accepts (only the semconv name db_client_connection_count is linted)', async () => {
+    await metrics.refresh();
+    const { code, output } = await promtoolCheck(metrics.text);
+    // Exit 1 would be a parse error. The one lint finding allowed is the `_count` suffix of the
+    // semantic-convention name db.client.connection.count, which DESIGN.md's naming table fixes.
+    const findings = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('db_client_connection_count '));
+    expect(findings).toEqual([]);
+    expect([0, 3]).toContain(code);
+  });
+
+  it('keeps serving when the route lookup throws, and writes nothing to stdout', async () => {
     const res = await app.get('/hostile');
     expect(res).toEqual({ status: 200, body: 'still fine' });
     expect((await app.get('/users/1')).status).toBe(200);

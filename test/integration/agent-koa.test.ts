@@ -1,4 +1,5 @@
 // Koa with @koa/router (ESM) under the agent: the route comes from the router's matched route.
+// Collector mode: the agent pushes OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_METRICS_PROTOCOL) to a sink in the test.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, OtlpJsonSink, spawnApp, type RunningApp } from '../instrumentation/harness.js';
