@@ -234,22 +234,26 @@ export class SeriesStore {
     return false;
   }
 
-  /** `job="…",instance="…",attr="…"`: identity first, then attributes by sanitized name. */
+  /** `job="…",instance="…",attr="…"`: identity first, then attributes by sanitized name. Hot path: one array, no maps. */
   private labels(identity: string, attributes: Attributes): string {
     const keys = Object.keys(attributes);
     if (keys.length === 0) return identity;
-    const merged = new Map<string, string>();
-    for (const key of keys.sort()) {
+    const pairs = keys.map((key) => {
       let name = this.labelName(key);
       if (name === 'job' || name === 'instance') name = `exported_${name}`;
-      const value = String(attributes[key]);
-      const prev = merged.get(name);
-      // Keys that sanitize to the same label name (`a.b`, `a_b`) are joined with `;`, as the OTel spec says.
-      merged.set(name, prev === undefined ? value : `${prev};${value}`);
-    }
+      return [name, key] as const;
+    });
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
     let out = identity;
-    for (const name of [...merged.keys()].sort()) {
-      out += `${out === '' ? '' : ','}${name}="${escapeLabelValue(merged.get(name) as string)}"`;
+    for (let i = 0; i < pairs.length; i++) {
+      const [name, key] = pairs[i] as readonly [string, string];
+      let value = String(attributes[key]);
+      // Keys that sanitize to the same label name (`a.b`, `a_b`) are joined with `;`, as the OTel spec says.
+      while (i + 1 < pairs.length && (pairs[i + 1] as readonly [string, string])[0] === name) {
+        i++;
+        value += `;${String(attributes[(pairs[i] as readonly [string, string])[1]])}`;
+      }
+      out += `${out === '' ? '' : ','}${name}="${escapeLabelValue(value)}"`;
     }
     return out;
   }

@@ -6,7 +6,10 @@ export function escapeHelp(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
+const NEEDS_ESCAPE = /["\\\n]/;
+
 export function escapeLabelValue(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
