@@ -1,0 +1,254 @@
+// Every query of every provisioned dashboard, run through a real Prometheus (Debian package) that scraped
+// a real app under the agent while load ran. A query returns data, or the metrics it reads do not exist
+// in this run (derived series of processors the pipeline lacks, alerts that did not fire): a query that
+// returns nothing although its metrics exist is a dashboard bug (wrong label, wrong name, wrong unit
+// conversion). The report printed at the end lists every panel query and what it returned.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { expandQuery, loadDashboards, panelsOf, variableQuery } from '../grafana/dashboards.js';
+import { PrometheusServer } from '../grafana/prometheus-server.js';
+import { deployDir, repoRoot, until } from '../deploy/tools.js';
+
+const APP_PORT = 20130;
+const METRICS_PORT = 20131;
+const PROMETHEUS_PORT = 20132;
+const SERVICE = 't-stack-dashboards';
+const APP_SCRIPT = join(repoRoot, 'test', 'grafana', 'fixtures', 'dashboards-app.mjs');
+/** Requests of every operation class the dashboards show, a failing one included (error ratio). */
+const REQUESTS: { method: string; path: string }[] = [
+  { method: 'GET', path: '/users/1' },
+  { method: 'GET', path: '/users/2' },
+  { method: 'GET', path: '/reports/summary' },
+  { method: 'POST', path: '/bulk/items' },
+  { method: 'GET', path: '/fail' },
+];
+/** Seconds of load before the queries run: a few rate windows of 1 s scrapes, and baselines of short windows. */
+const LOAD_SECONDS = 25;
+/** Metrics the agent always produces under this load: without them the check below would prove nothing. */
+const ALWAYS_PRODUCED = [
+  'target_info',
+  'http_server_request_duration_seconds_bucket',
+  'db_client_operation_duration_seconds_bucket',
+  'process_cpu_utilization_ratio',
+  'process_memory_usage_bytes',
+  'nodejs_eventloop_delay_p99_seconds',
+  'v8js_memory_heap_used_bytes',
+];
+
+const registerJs = join(repoRoot, 'dist', 'instrumentation', 'register.js');
+const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+
+/**
+ * The I.O.R.A. profile when it loads (all processors), else the default pipeline; with short windows so
+ * baselines form within the test, and /metrics on the test's port.
+ */
+function writePipelineConfig(dir: string): string {
+  const candidates = ['iora.yaml', 'default.yaml'].map((f) => join(repoRoot, 'pipelines', f)).filter(existsSync);
+  for (const source of candidates) {
+    const config = parse(readFileSync(source, 'utf8')) as {
+      processors?: Record<string, Record<string, unknown> | null>;
+      exporters: Record<string, Record<string, unknown> | null>;
+      service: { pipelines: Record<string, { exporters: string[] }> };
+    };
+    config.exporters = { prometheus: { ...config.exporters.prometheus, endpoint: `127.0.0.1:${METRICS_PORT}` } };
+    for (const pipeline of Object.values(config.service.pipelines)) pipeline.exporters = ['prometheus'];
+    if (config.processors?.baseline !== undefined) {
+      config.processors.baseline = {
+        ...config.processors.baseline,
+        window: '5s',
+        bucket: '5s',
+        period: '30s',
+        min_samples: 20,
+        min_coverage: 0.2,
+        store: '',
+      };
+    }
+    const file = join(dir, 'pipeline.yaml');
+    writeFileSync(file, stringify(config));
+    try {
+      execFileSync(process.execPath, [cli, 'check-config', file], { stdio: 'pipe' });
+      console.log(`dashboards test pipeline: ${source} with short windows`);
+      return file;
+    } catch (err) {
+      console.log(`dashboards test: ${source} does not load here, trying the next: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
+    }
+  }
+  throw new Error('no pipeline config in pipelines/ loads');
+}
+
+/** deploy/prometheus.yml's agents job (honor_labels and all) pointed at the app, scraping every second. */
+function prometheusConfig(): object {
+  const deployed = parse(readFileSync(join(deployDir, 'prometheus.yml'), 'utf8')) as {
+    rule_files: string[];
+    scrape_configs: { job_name: string; file_sd_configs?: unknown }[];
+  };
+  const agents = deployed.scrape_configs.find((c) => c.job_name === 'iora-agents')!;
+  delete agents.file_sd_configs;
+  return {
+    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    rule_files: deployed.rule_files.map((f) => join(deployDir, f)),
+    scrape_configs: [{ ...agents, static_configs: [{ targets: [`127.0.0.1:${METRICS_PORT}`] }] }],
+  };
+}
+
+function startLoad(): { stop: () => Promise<void> } {
+  let running = true;
+  const worker = async (offset: number) => {
+    for (let i = offset; running; i++) {
+      const { method, path } = REQUESTS[i % REQUESTS.length]!;
+      await fetch(`http://127.0.0.1:${APP_PORT}${path}`, { method }).then((r) => r.arrayBuffer(), () => undefined);
+    }
+  };
+  const workers = [0, 1, 2, 3].map(worker);
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+    },
+  };
+}
+
+interface QueryOutcome {
+  dashboard: string;
+  panel: string;
+  refId: string;
+  expr: string;
+  series: number;
+  /** Metrics the query selects that this run did not produce. */
+  missing: string[];
+  /** Why an empty result is right although the metrics exist. */
+  emptyBecause?: string;
+}
+
+/** Queries listing firing alerts are rightly empty while nothing fires. */
+const FIRING_ALERTS = /ALERTS\{alertstate="firing"|iora_alerts_firing/;
+
+/** Metric names a query selects (`name{…}`). */
+function metricsOf(expr: string): string[] {
+  return [...new Set([...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].map((m) => m[1]!))];
+}
+
+describe('dashboards against a real Prometheus scraping a real app under the agent', () => {
+  let dir: string;
+  let app: ChildProcess | undefined;
+  let prometheus: PrometheusServer | undefined;
+  let appLog = '';
+  const outcomes: QueryOutcome[] = [];
+  const variableValues = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    expect(existsSync(registerJs), 'run `npm run build` first').toBe(true);
+    dir = mkdtempSync(join(tmpdir(), 't-stack-dashboards-'));
+    const pipeline = writePipelineConfig(dir);
+    app = spawn(process.execPath, ['--import', registerJs, APP_SCRIPT], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(APP_PORT),
+        IORA_CONFIG: pipeline,
+        OTEL_SERVICE_NAME: SERVICE,
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        IORA_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    app.stdout?.on('data', (c: Buffer) => (appLog += c.toString()));
+    app.stderr?.on('data', (c: Buffer) => (appLog += c.toString()));
+    await until(
+      'the app and its /metrics',
+      async () => (await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`).then((r) => r.ok, () => false)) || undefined,
+      20_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${appLog}`);
+    });
+    prometheus = await PrometheusServer.start({ dir: join(dir, 'prometheus'), port: PROMETHEUS_PORT, config: prometheusConfig() });
+    const load = startLoad();
+    await new Promise((r) => setTimeout(r, LOAD_SECONDS * 1000));
+    await load.stop();
+
+    for (const { file, dashboard } of loadDashboards()) {
+      // Variables resolve in order, each query seeing the values chosen before it, as Grafana does.
+      const values: Record<string, string> = {};
+      for (const v of dashboard.templating.list) {
+        const query = expandQuery(variableQuery(v), values);
+        const m = /^label_values\((?:(.+),\s*)?(\w+)\)$/.exec(query);
+        const options = m ? await prometheus.labelValues(m[2]!, m[1]) : [];
+        variableValues.set(`${file} $${v.name}`, options);
+        values[v.name] = v.name === 'service' ? SERVICE : v.includeAll ? (v.allValue ?? '.*') : String(options[0] ?? '');
+      }
+      const present = new Set(await prometheus.labelValues('__name__'));
+      const firing = (await prometheus.query('ALERTS{alertstate="firing"} or iora_alerts_firing > 0')).length;
+      for (const panel of panelsOf(dashboard)) {
+        for (const target of panel.targets ?? []) {
+          const expr = expandQuery(target.expr, values);
+          const series = (await prometheus.query(expr)).length;
+          const missing = metricsOf(expr).filter((name) => !present.has(name));
+          const emptyBecause = firing === 0 && FIRING_ALERTS.test(expr) ? 'no alert firing' : undefined;
+          outcomes.push({ dashboard: file, panel: panel.title, refId: target.refId, expr, series, missing, emptyBecause });
+        }
+      }
+    }
+    const width = Math.max(...outcomes.map((o) => o.panel.length));
+    console.log(
+      outcomes
+        .map((o) => {
+          const status =
+            o.series > 0
+              ? `${o.series} series`
+              : o.missing.length > 0
+                ? `no source: ${o.missing.join(', ')}`
+                : (o.emptyBecause ?? 'EMPTY although its metrics exist');
+          return `${o.dashboard.padEnd(27)} ${o.panel.padEnd(width)} ${o.refId}  ${status}`;
+        })
+        .join('\n'),
+    );
+  }, 120_000);
+
+  afterAll(() => {
+    prometheus?.stop();
+    app?.kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('scraped what the agent always produces, under the job and instance the dashboards filter on', async () => {
+    const present = await prometheus!.labelValues('__name__', `{job="${SERVICE}"}`);
+    expect(ALWAYS_PRODUCED.filter((m) => !present.includes(m))).toEqual([]);
+  });
+
+  it('offers the service, instance and route of the app in the variables', () => {
+    expect(variableValues.get('overview.json $service')).toContain(SERVICE);
+    expect(variableValues.get('overview.json $instance')?.length).toBeGreaterThan(0);
+    expect(variableValues.get('overview.json $route')).toEqual(expect.arrayContaining(['/users/:id', '/reports/summary']));
+    expect(variableValues.get('resources.json $service')).toContain(SERVICE);
+  });
+
+  it('gets data from every panel query whose metrics exist', () => {
+    expect(outcomes.length).toBeGreaterThan(40);
+    const broken = outcomes.filter((o) => o.series === 0 && o.missing.length === 0 && o.emptyBecause === undefined);
+    expect(broken.map((o) => `${o.dashboard} / ${o.panel} / ${o.refId}: ${o.expr}`)).toEqual([]);
+  });
+
+  it('gets data from most panels: the raw series every panel group needs are there', () => {
+    const withData = new Set(outcomes.filter((o) => o.series > 0).map((o) => `${o.dashboard} / ${o.panel}`));
+    for (const panel of [
+      'overview.json / Request rate by route',
+      'overview.json / Error ratio',
+      'overview.json / Latency p95 by operation class — baseline, band, target',
+      'database.json / Operation latency p95 by query class and system',
+      'database.json / Bulk insert time per 1000 rows',
+      'database.json / Cache hit ratio against its 85% floor',
+      'database.json / Pool wait p95 (connection acquisition)',
+      'resources.json / CPU average and peak (5m)',
+      'resources.json / RSS and virtual memory against limits',
+      'resources.json / Event loop delay',
+    ]) {
+      expect(withData, panel).toContain(panel);
+    }
+  });
+});
