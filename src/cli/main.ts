@@ -10,6 +10,7 @@ interface Command {
 const commands: Record<string, Command> = {
   collector: { summary: 'run the pipeline as a service: iora collector --config FILE', load: () => import('./collector.js') },
   'check-config': { summary: 'validate a pipeline config: prints "valid" or every problem', load: () => import('./check-config.js') },
+  baselines: { summary: 'show learned baselines from the state store: iora baselines --config FILE', load: () => import('./baselines.js') },
   bench: { summary: 'run load scenarios and fail on performance regressions (CI)', load: () => import('./bench.js') },
 };
 

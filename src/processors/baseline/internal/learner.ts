@@ -9,13 +9,29 @@ import { seasonality } from '../../../stats/seasonality.js';
 import type { BucketRow, StateStore } from '../../../store/state-store.js';
 import type { BaselineSettings } from '../config.js';
 import { decodeDist, distCount, encodeDist, mergeDist, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
-import type { BaselineView, Season, SeriesState, TimedDist } from './series-state.js';
+import type { BaselineQuantile, BaselineView, Season, SeriesState, TimedDist } from './series-state.js';
 
 const DAY_MS = 86_400_000;
 const SEASONS: ReadonlyArray<{ season: Season; ms: number }> = [
   { season: 'weekly', ms: 7 * DAY_MS },
   { season: 'daily', ms: DAY_MS },
 ];
+
+/** Each quantile of `dist` with its rank-based confidence bounds at `confidenceLevel`. */
+export function describeQuantiles(dist: Dist, quantiles: readonly number[], confidenceLevel: number): BaselineQuantile[] {
+  const n = distCount(dist);
+  return quantiles.map((q) => {
+    const est = quantile(dist, q);
+    const ranks = quantileRankInterval(n, q, confidenceLevel);
+    return {
+      q,
+      value: est.value,
+      lower: ranks ? valueAtRank(dist, ranks.lower).value : NaN,
+      upper: ranks ? valueAtRank(dist, ranks.upper).value : NaN,
+      ...(est.bucketError === undefined ? {} : { bucketError: est.bucketError }),
+    };
+  });
+}
 
 export class Learner {
   /** Rows written at the end of the step, in one transaction; read back before the store until then. */
@@ -156,17 +172,7 @@ export class Learner {
       ready: n >= this.settings.minSamples && coverage >= this.settings.minCoverage,
       ...(season === undefined ? {} : { season }),
       phaseStartMs,
-      quantiles: this.settings.quantiles.map((q) => {
-        const est = quantile(chosen, q);
-        const ranks = quantileRankInterval(n, q, this.settings.confidenceLevel);
-        return {
-          q,
-          value: est.value,
-          lower: ranks ? valueAtRank(chosen, ranks.lower).value : NaN,
-          upper: ranks ? valueAtRank(chosen, ranks.upper).value : NaN,
-          ...(est.bucketError === undefined ? {} : { bucketError: est.bucketError }),
-        };
-      }),
+      quantiles: describeQuantiles(chosen, this.settings.quantiles, this.settings.confidenceLevel),
     };
     return state.view;
   }
