@@ -8,15 +8,21 @@ import { slackFactory } from './exporters/slack/factory.js';
 import { webhookFactory } from './exporters/webhook/factory.js';
 import { alertFactory } from './processors/alert/factory.js';
 import { baselineFactory } from './processors/baseline/factory.js';
+import { classifyFactory } from './processors/classify/factory.js';
+import { leakFactory } from './processors/leak/factory.js';
 import { regressionFactory } from './processors/regression/factory.js';
+import { validateFactory } from './processors/validate/factory.js';
 import { agentReceiverFactory } from './receivers/agent/factory.js';
 import { otlpReceiverFactory } from './receivers/otlp/factory.js';
 
 export const receivers: readonly Factory[] = [agentReceiverFactory, otlpReceiverFactory];
 
 export const processors: readonly Factory[] = [
+  classifyFactory,
   baselineFactory,
+  validateFactory,
   regressionFactory,
+  leakFactory,
   alertFactory,
 ];
 
