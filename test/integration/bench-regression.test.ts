@@ -1,0 +1,142 @@
+// `iora bench` end to end against a real HTTP server whose delay the test controls: a recorded
+// baseline, an unchanged server, a few percent of random noise, and a 30% slowdown.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../src/bench/report.js';
+import { startDelayServer, type DelayServer } from '../bench/delay-server.js';
+import { runBenchCli } from '../bench/capture-output.js';
+
+// Delays of 200 ms keep this busy 2-core machine's scheduling noise (several ms) small beside them.
+const BASE_DELAY_MS = 200;
+
+describe('iora bench against a real server', () => {
+  let server: DelayServer;
+  let dir: string;
+  let scenarios: string;
+  let baseline: string;
+
+  beforeAll(async () => {
+    server = await startDelayServer(BASE_DELAY_MS);
+    dir = mkdtempSync(join(tmpdir(), 'bench-regression-'));
+    scenarios = join(dir, 'bench.yaml');
+    baseline = join(dir, 'baseline.json');
+    writeFileSync(
+      scenarios,
+      [
+        'defaults:',
+        '  connections: 20',
+        '  duration: 1500ms',
+        '  warmup: 300ms',
+        'scenarios:',
+        '  - name: get-user',
+        `    url: ${server.url}/users/1`,
+        '    operation_class: simple_query',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * Slows the server so clients see `fraction` more latency than the baseline recorded: the added
+   * delay is that fraction of the baseline's measured median (server delay plus client, network and
+   * scheduling overhead), so "+30%" means +30% of what users saw.
+   */
+  const slowDownBy = (fraction: number): void => {
+    const runs = JSON.parse(readFileSync(baseline, 'utf8')).scenarios['get-user'].runs as Array<{ metrics: { latency_p50: { value: number } } }>;
+    const measuredP50 = runs.reduce((sum, r) => sum + r.metrics.latency_p50.value, 0) / runs.length;
+    server.delayMs = BASE_DELAY_MS + fraction * measuredP50;
+  };
+
+  const bench = (name: string, ...extra: string[]) => {
+    const files = { json: join(dir, `${name}.json`), junit: join(dir, `${name}.xml`), markdown: join(dir, `${name}.md`) };
+    const args = [scenarios, '--baseline', baseline, '--runs', '3', '--json', files.json, '--junit', files.junit, '--markdown', files.markdown, ...extra];
+    return runBenchCli(args).then((result) => ({
+      ...result,
+      report: JSON.parse(readFileSync(files.json, 'utf8')) as BenchReport,
+      junit: new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(files.junit, 'utf8')),
+      markdown: readFileSync(files.markdown, 'utf8'),
+    }));
+  };
+
+  it('records a baseline of three runs', async () => {
+    const result = await bench('record', '--update-baseline');
+    expect(result.code).toBe(0);
+    const stored = JSON.parse(readFileSync(baseline, 'utf8'));
+    expect(stored.format).toBe('iora-bench-baseline/1');
+    expect(stored.scenarios['get-user'].runs).toHaveLength(3);
+    expect(stored.scenarios['get-user'].runs[0].metrics.latency_p95.value).toBeGreaterThan(BASE_DELAY_MS);
+    expect(result.stderr).toMatch(/get-user: run 3\/3: p50/);
+  });
+
+  it('an unchanged server passes', async () => {
+    const result = await bench('unchanged');
+    expect(result.code).toBe(0);
+    const checks = result.report.scenarios[0]!.checks;
+    expect(checks.some((c) => c.regression || c.failed)).toBe(false);
+    expect(result.report.scenarios[0]!.baselineRuns).toBe(3);
+    expect(result.junit.testsuites.failures).toBe('0');
+    expect(result.markdown).toContain('✅');
+    expect(result.stdout).toMatch(/PASSED/);
+  });
+
+  it('a few percent of random noise does not fail', async () => {
+    slowDownBy(0.03);
+    server.jitter = 0.05;
+    try {
+      const result = await bench('noise');
+      expect(result.code).toBe(0);
+      const checks = result.report.scenarios[0]!.checks;
+      expect(checks.filter((c) => c.failed)).toEqual([]);
+      expect(checks.some((c) => c.severity === 'high' || c.severity === 'critical')).toBe(false);
+    } finally {
+      server.delayMs = BASE_DELAY_MS;
+      server.jitter = 0;
+    }
+  });
+
+  it('30% more latency fails with a critical regression in every report format', async () => {
+    slowDownBy(0.3);
+    try {
+      const result = await bench('slower');
+      expect(result.code).toBe(1);
+
+      const p50 = result.report.scenarios[0]!.checks.find((c) => c.metric === 'latency_p50')!;
+      expect(p50.severity).toBe('critical');
+      expect(p50.significant).toBe(true);
+      expect(p50.degradation).toBeGreaterThan(0.25);
+      expect(p50.failed).toBe(true);
+      expect(result.report.failed).toBe(true);
+
+      const suite = result.junit.testsuites.testsuite;
+      expect(suite.name).toBe('get-user');
+      const cases = suite.testcase as Array<{ name: string; failure?: { type: string; message: string } }>;
+      expect(cases.map((c) => c.name)).toEqual(['latency_p50', 'latency_p95', 'latency_p99', 'throughput', 'error_ratio']);
+      const p50Case = cases.find((c) => c.name === 'latency_p50')!;
+      expect(p50Case.failure?.type).toBe('regression-critical');
+      expect(p50Case.failure?.message).toMatch(/critical regression: \d+\.\d% slower/);
+      expect(Number(result.junit.testsuites.failures)).toBeGreaterThanOrEqual(1);
+
+      expect(result.markdown).toContain('❌');
+      expect(result.markdown).toMatch(/\| get-user \| latency_p50 \|.*\| critical \|.*\*\*FAIL\*\* \|/);
+      expect(result.stdout).toMatch(/latency_p50: critical regression/);
+      expect(result.stdout).toMatch(/FAILED: .*get-user latency_p50/);
+    } finally {
+      server.delayMs = BASE_DELAY_MS;
+    }
+  });
+
+  it('keeps a history line per bench next to the baseline', () => {
+    const lines = readFileSync(join(dir, 'baseline.history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.failed)).toEqual([false, false, false, true]);
+    expect(lines[3].scenarios['get-user'].latency_p50).toBeGreaterThan(lines[0].scenarios['get-user'].latency_p50 * 1.25);
+  });
+});
