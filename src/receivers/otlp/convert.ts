@@ -132,21 +132,24 @@ function convertScope(scope: Message | undefined): ScopeMetrics['scope'] {
   return version ? { name: string(scope, 'name'), version } : { name: string(scope, 'name') };
 }
 
+type MetricBase = Pick<Metric, 'name' | 'description' | 'unit'>;
 type DataKind = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
 const DATA_KINDS: readonly DataKind[] = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
 
 function convertMetric(m: Message, rejections: Rejections): Metric | undefined {
   const kind = DATA_KINDS.find((k) => has(m, k));
   if (kind === undefined) return undefined;
-  const data = message(m, kind) as Message;
+  const base = { name: string(m, 'name'), description: string(m, 'description'), unit: string(m, 'unit') };
+  return inside(kind, () => convertData(base, kind, message(m, kind) as Message, rejections));
+}
+
+function convertData(base: MetricBase, kind: DataKind, data: Message, rejections: Rejections): Metric | undefined {
   const points = messages(data, 'dataPoints');
-  const name = string(m, 'name');
-  if (name === '') {
+  if (base.name === '') {
     if (points.length > 0) rejections.add(points.length, 'metric without a name');
     return undefined;
   }
-  const base = { name, description: string(m, 'description'), unit: string(m, 'unit') };
-  const where = `metric "${name}"`;
+  const where = `metric "${base.name}"`;
   if (kind === 'summary') {
     if (points.length > 0) rejections.add(points.length, `${where}: summaries are not supported, send a histogram`);
     return undefined;

@@ -41,6 +41,8 @@ export class OtlpReceiver implements Receiver {
   private readonly requests: Counter;
   private readonly points: Counter;
   private stopped = false;
+  /** Set while the downstream keeps refusing batches, so a long outage logs once, not once per request. */
+  private downstreamFailing = false;
 
   constructor(
     private readonly settings: ComponentSettings,
@@ -205,8 +207,15 @@ export class OtlpReceiver implements Receiver {
       try {
         await this.next.consume(batch);
       } catch (err) {
-        this.settings.logger.warn({ err }, 'downstream refused an OTLP batch; the client will retry');
+        if (!this.downstreamFailing) {
+          this.downstreamFailing = true;
+          this.settings.logger.warn({ err }, 'the pipeline refused OTLP data; answering 503 so clients retry');
+        }
         return this.fail(req, res, encoding, this.unavailable('the pipeline could not accept the data, retry later'));
+      }
+      if (this.downstreamFailing) {
+        this.downstreamFailing = false;
+        this.settings.logger.info('the pipeline accepts OTLP data again');
       }
     }
     this.points.add(acceptedPoints, { outcome: 'accepted' });
