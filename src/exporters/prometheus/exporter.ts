@@ -7,7 +7,6 @@ import type { Counter } from '@opentelemetry/api';
 import type { ComponentSettings, Exporter } from '../../pipeline/component.js';
 import { parseDuration } from '../../pipeline/duration.js';
 import type { MetricBatch } from '../../pipeline/model.js';
-import { SeriesLimiter } from '../../pipeline/series-limiter.js';
 import { parseEndpoint, type PrometheusExporterConfig } from './config.js';
 import { SeriesStore, type DropReason } from './internal/series-store.js';
 import { CONTENT_TYPE } from './internal/text-format.js';
@@ -29,8 +28,8 @@ export class PrometheusExporter implements Exporter {
       description: 'Points or series a component dropped (caps, invalid data, failed exports)',
       unit: '{point}',
     });
-    const limiter = new SeriesLimiter({ maxSeries: config.max_series, maxSeriesPerMetric: config.max_series_per_metric });
-    this.store = new SeriesStore(limiter, (reason, metric, points) => this.onDrop(reason, metric, points));
+    const limits = { maxSeries: config.max_series, maxSeriesPerMetric: config.max_series_per_metric };
+    this.store = new SeriesStore(limits, (reason, metric, points) => this.onDrop(reason, metric, points));
   }
 
   /** The port actually listened on (useful with port 0); undefined before start. */

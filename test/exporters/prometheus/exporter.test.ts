@@ -132,6 +132,32 @@ describe('prometheus exporter', () => {
     expect(e.render()).toMatch(/^iora_records_processed_total\{job="acme\/shop",instance="i-1",.*\} 13$/m);
   });
 
+  it('turns cumulative histograms into increments, a new start time being a reset', async () => {
+    const e = exporter();
+    const hist = (startTimeMs: number, bucketCounts: number[], sum: number): Metric => ({
+      kind: 'histogram',
+      name: 'h',
+      description: 'h',
+      unit: 's',
+      temporality: 'cumulative',
+      points: [{ attributes: {}, startTimeMs, timeMs: 1, count: bucketCounts.reduce((a, b) => a + b, 0), sum, bounds: [1], bucketCounts }],
+    });
+    await e.consume(batch({ 'service.name': 's' }, [hist(0, [2, 1], 4)]));
+    await e.consume(batch({ 'service.name': 's' }, [hist(0, [3, 1], 4.5)])); // +1 in le=1
+    await e.consume(batch({ 'service.name': 's' }, [hist(50, [1, 0], 0.5)])); // restarted producer: all new
+    expect(e.render()).toContain(
+      'h_seconds_bucket{job="s",le="1"} 4\nh_seconds_bucket{job="s",le="+Inf"} 5\nh_seconds_sum{job="s"} 5\nh_seconds_count{job="s"} 5\n',
+    );
+  });
+
+  it('caps the total number of series', async () => {
+    const e = exporter({ max_series: 3 });
+    const points = [1, 2, 3, 4].map((i) => ({ attributes: { i }, startTimeMs: 0, timeMs: 1, value: i }));
+    await e.consume(batch({ 'service.name': 's' }, [{ kind: 'gauge', name: 'g', description: 'g', unit: '', points }]));
+    // target_info is one of the three
+    expect(e.render().match(/^g\{/gm)).toHaveLength(2);
+  });
+
   it('forgets series not updated within staleness', async () => {
     const e = exporter({ staleness: '1m' });
     await e.consume(batch(SHOP, sample(1, 0)));

@@ -6,7 +6,7 @@
 
 import type { Attributes, ExponentialHistogramMetric, HistogramMetric, Metric, ResourceMetrics } from '../../../pipeline/model.js';
 import { prometheusMetricName, sanitizeLabelName } from '../../../pipeline/prometheus-names.js';
-import type { SeriesLimiter } from '../../../pipeline/series-limiter.js';
+import { SeriesLimiter, type SeriesLimits } from '../../../pipeline/series-limiter.js';
 import { classicBoundsFor, toClassicCounts } from './exponential-to-classic.js';
 import { escapeHelp, escapeLabelValue, formatValue } from './text-format.js';
 
@@ -50,11 +50,14 @@ export class SeriesStore {
   private readonly families = new Map<string, Family>();
   private familyOrder: string[] | undefined;
   private readonly labelNames = new Map<string, string>();
+  private readonly limiter: SeriesLimiter;
 
   constructor(
-    private readonly limiter: SeriesLimiter,
+    limits: SeriesLimits,
     private readonly onDrop: (reason: DropReason, metric: string, points: number) => void,
-  ) {}
+  ) {
+    this.limiter = new SeriesLimiter(limits, { dropped: (metric, reason) => onDrop(reason, metric, 1) });
+  }
 
   /** Adds one resource's metrics, seen at `nowMs`. */
   add(rm: ResourceMetrics, nowMs: number): void {
@@ -198,7 +201,7 @@ export class SeriesStore {
     if (!family) return undefined;
     const found = family.series.get(labels) as NumberSeries | undefined;
     if (found) return found;
-    if (!this.admit(family)) return undefined;
+    if (!this.limiter.admit(family.name)) return undefined;
     const created: NumberSeries = { labels, lastSeenMs: 0, value: 0, inputStartMs: NaN, inputValue: 0 };
     family.series.set(labels, created);
     family.order = undefined;
@@ -211,7 +214,7 @@ export class SeriesStore {
     const found = family.series.get(labels) as HistogramSeries | undefined;
     // Changed bounds cannot be merged into the old buckets: start the series over.
     if (found && sameBounds(found.bounds, bounds)) return found;
-    if (!found && !this.admit(family)) return undefined;
+    if (!found && !this.limiter.admit(family.name)) return undefined;
     const created: HistogramSeries = {
       labels,
       lastSeenMs: 0,
@@ -225,13 +228,6 @@ export class SeriesStore {
     family.series.set(labels, created);
     family.order = undefined;
     return created;
-  }
-
-  private admit(family: Family): boolean {
-    if (this.limiter.admit(family.name)) return true;
-    const total = this.limiter.size;
-    this.onDrop(total > 0 && family.series.size === 0 ? 'max_series' : 'max_series_per_metric', family.name, 1);
-    return false;
   }
 
   /** `job="…",instance="…",attr="…"`: identity first, then attributes by sanitized name. Hot path: one array, no maps. */
