@@ -13,9 +13,12 @@ export interface RegressionThresholds {
 export interface RegressionSignals {
   /** The window quantile (`quantile`) against the baseline quantile. */
   latency: boolean;
-  /** The window's error ratio against the baseline's. */
+  /** A route's error ratio over the window against its normal one. */
   error_ratio: boolean;
-  /** The window's request rate falling below the baseline's. */
+  /**
+   * A route's request rate falling below its normal one. Off by default: traffic follows the users,
+   * and a quiet hour is not a fault; turn it on for steady traffic (batch feeds, health checks).
+   */
   throughput_drop: boolean;
 }
 
@@ -32,6 +35,11 @@ export interface RegressionConfig {
   /** How long a regressed series is kept out of its baseline before its new level is accepted as normal. */
   accept_after: string;
   signals: RegressionSignals;
+  /**
+   * Memory of the normal error ratio and request rate, which this processor learns itself (the
+   * baseline processor learns latency distributions): half of it is forgotten every half-life.
+   */
+  reference_half_life: string;
   /** Cap on series whose state is kept; beyond it new series are not evaluated (counted, logged once). */
   max_series: number;
 }
@@ -45,6 +53,7 @@ export function createDefaultConfig(): RegressionConfig {
     for: '5m',
     accept_after: '24h',
     signals: { latency: true, error_ratio: true, throughput_drop: false },
+    reference_half_life: '1h',
     max_series: 10_000,
   };
 }
@@ -75,6 +84,8 @@ export function validate(config: RegressionConfig): ConfigIssue[] {
   if (!forIssue && !acceptIssue && parseDuration(config.accept_after)! <= parseDuration(config.for)!) {
     issues.push({ path: 'accept_after', message: 'must be longer than for' });
   }
+  const halfLife = checkDuration(config.reference_half_life);
+  if (halfLife) issues.push({ path: 'reference_half_life', message: halfLife });
   for (const name of ['latency', 'error_ratio', 'throughput_drop'] as const) {
     if (typeof config.signals[name] !== 'boolean') issues.push({ path: `signals::${name}`, message: 'must be true or false' });
   }

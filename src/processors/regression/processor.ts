@@ -9,24 +9,31 @@ import type { Finding, MetricBatch } from '../../pipeline/model.js';
 import type { ProcessorStep, StepContext } from '../../pipeline/processor-helper.js';
 import { SeriesLimiter } from '../../pipeline/series-limiter.js';
 import type { RegressionConfig } from './config.js';
-import { indexDerivedSeries, indexSourceSeries, type DerivedSeries } from './internal/derived-index.js';
+import { indexDerivedSeries, indexSourceSeries, indexTrafficGroups, type DerivedSeries, type TrafficGroup } from './internal/derived-index.js';
 import { evaluate, NORMAL, type DetectorRules, type DetectorState } from './internal/detector.js';
 import { regressionFinding, RegressionSeries } from './internal/output.js';
-import { readLatency, type Reading } from './internal/signals.js';
+import { readErrorRatio, readLatency, readThroughput, type Reading } from './internal/signals.js';
+import { TrafficReference } from './internal/traffic-reference.js';
 
 interface SeriesState {
   detector: DetectorState;
   metric: string;
   /** seriesKey() of the source series, once seen in a batch: the quarantine key. */
   sourceKey?: string;
+  /** For the error-ratio and throughput signals: the route's normal traffic. */
+  reference?: TrafficReference;
   lastEvaluatedMs: number;
 }
+
+type TrafficReader = (group: TrafficGroup, reference: TrafficReference, config: RegressionConfig) => Reading | undefined;
 
 /** How often idle series are looked for; they are forgotten after `for` + `accept_after` without a window. */
 const SWEEP_INTERVAL_MS = 60_000;
 
 export class RegressionStep implements ProcessorStep {
   private readonly rules: DetectorRules;
+  private readonly halfLifeMs: number;
+  private readonly trafficReaders: [string, TrafficReader][];
   private readonly states = new Map<string, SeriesState>();
   private readonly limiter: SeriesLimiter;
   private lastSweepMs = 0;
@@ -40,6 +47,10 @@ export class RegressionStep implements ProcessorStep {
       forMs: parseDuration(config.for) ?? 0,
       acceptAfterMs: parseDuration(config.accept_after) ?? 0,
     };
+    this.halfLifeMs = parseDuration(config.reference_half_life) ?? 3_600_000;
+    this.trafficReaders = [];
+    if (config.signals.error_ratio) this.trafficReaders.push(['error_ratio', readErrorRatio]);
+    if (config.signals.throughput_drop) this.trafficReaders.push(['throughput', readThroughput]);
     this.limiter = new SeriesLimiter({ maxSeries: config.max_series, maxSeriesPerMetric: config.max_series });
   }
 
@@ -49,32 +60,44 @@ export class RegressionStep implements ProcessorStep {
     const sources = indexSourceSeries(batch);
     const series = new RegressionSeries();
     const findings: Finding[] = [];
-    for (const [key, s] of derived) {
-      for (const reading of this.readings(s)) {
-        const state = this.stateFor(`${key}\u0003${reading.signal}`, s, sources.get(key), ctx);
+    const record = (s: DerivedSeries | TrafficGroup, state: SeriesState, reading: Reading) => {
+      const verdict = this.judge(state, s, reading, ctx.nowMs);
+      series.add(s.resource, reading, verdict.level, s.timeMs);
+      if (verdict.finding) findings.push(verdict.finding);
+    };
+    if (this.config.signals.latency) {
+      for (const [key, s] of derived) {
+        const reading = readLatency(s, this.config);
+        const state = reading && this.stateFor(`${key}\u0003latency`, s.labels, ctx, sources.get(key));
+        if (reading && state) record(s, state, reading);
+      }
+    }
+    for (const [key, group] of this.trafficReaders.length > 0 ? indexTrafficGroups(derived) : []) {
+      for (const [signal, read] of this.trafficReaders) {
+        const state = this.stateFor(`${key}\u0003${signal}`, group.labels, ctx);
         if (state === undefined) continue;
-        const finding = this.judge(state, s, reading, ctx.nowMs);
-        series.add(s.resource, reading, finding.level, s.timeMs);
-        if (finding.finding) findings.push(finding.finding);
+        state.reference ??= new TrafficReference(this.halfLifeMs);
+        const reading = read(group, state.reference, this.config);
+        if (reading) record(group, state, reading);
+        this.learnTraffic(state, state.reference, group, ctx.nowMs);
       }
     }
     this.sweep(ctx.nowMs);
     return series.appendTo(batch, findings);
   }
 
-  private readings(s: DerivedSeries): Reading[] {
-    const out: Reading[] = [];
-    if (this.config.signals.latency) {
-      const latency = readLatency(s, this.config);
-      if (latency) out.push(latency);
-    }
-    return out;
+  /** Normal windows (or any, once a regression is older than accept_after) become the route's reference. */
+  private learnTraffic(state: SeriesState, reference: TrafficReference, group: TrafficGroup, nowMs: number): void {
+    const accepted = state.detector.phase === 'normal' || nowMs - state.detector.sinceMs >= this.rules.acceptAfterMs;
+    if (!accepted || !(group.requests > 0 && group.rate > 0)) return;
+    state.lastEvaluatedMs = nowMs;
+    reference.absorb(group.requests, group.errorRatio ?? 0, group.requests / group.rate, nowMs);
   }
 
-  private stateFor(key: string, s: DerivedSeries, sourceKey: string | undefined, ctx: StepContext): SeriesState | undefined {
+  private stateFor(key: string, labels: Readonly<Record<string, string>>, ctx: StepContext, sourceKey?: string): SeriesState | undefined {
     let state = this.states.get(key);
     if (state === undefined) {
-      const metric = s.labels.metric ?? '';
+      const metric = labels.metric ?? '';
       if (!this.limiter.admit(metric)) {
         ctx.drop(1, 'max_series');
         return undefined;
@@ -86,7 +109,7 @@ export class RegressionStep implements ProcessorStep {
     return state;
   }
 
-  private judge(state: SeriesState, s: DerivedSeries, reading: Reading, nowMs: number): { level: number; finding?: Finding } {
+  private judge(state: SeriesState, s: DerivedSeries | TrafficGroup, reading: Reading, nowMs: number): { level: number; finding?: Finding } {
     const verdict = evaluate(state.detector, reading, nowMs, this.rules);
     state.detector = verdict.state;
     state.lastEvaluatedMs = nowMs;

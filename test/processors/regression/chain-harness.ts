@@ -68,6 +68,7 @@ function expandSeries(s: SeriesInput, timeMs: number): ResourceMetrics {
   metrics.push(gauge('iora_window_quantile', quantiles(w, (k) => QUANTILE_KEYS[k]), timeMs));
   if (w.count !== undefined) metrics.push(gauge('iora_window_count', [{ attributes: labels, value: w.count }], timeMs));
   if (w.rate !== undefined) metrics.push(gauge('iora_window_rate', [{ attributes: labels, value: w.rate }], timeMs));
+  if (w.error_ratio !== undefined) metrics.push(gauge('iora_error_ratio', [{ attributes: labels, value: w.error_ratio }], timeMs));
   // Baseline bounds apply to the compared quantile: `lower`/`upper` are for p95 unless `q` says otherwise.
   const q = String(b.q ?? 0.95);
   metrics.push(gauge('iora_baseline_quantile', quantiles(b, (k) => QUANTILE_KEYS[k]), timeMs));

@@ -109,3 +109,42 @@ function addSources(rm: ResourceMetrics, out: Map<string, string>): void {
     }
   }
 }
+
+/** Attributes that split one route's requests by outcome; a traffic group is the route without them. */
+const OUTCOME_LABELS = new Set(['http_response_status_code', 'error_type']);
+
+/** Request-duration metrics (HTTP server/client): the series whose counts are requests. */
+const REQUEST_METRIC = /_request_duration_seconds$/;
+
+/** One route's requests over the window, all outcomes together. */
+export interface TrafficGroup {
+  resource: Attributes;
+  labels: Record<string, string>;
+  timeMs: number;
+  requests: number;
+  /** Requests per second; with `requests`, gives the window's length. */
+  rate: number;
+  /** Published by the baseline processor when the window had requests. */
+  errorRatio?: number;
+}
+
+/** Sums the request-duration series of the batch per traffic group (resource + labels without outcome). */
+export function indexTrafficGroups(index: ReadonlyMap<string, DerivedSeries>): Map<string, TrafficGroup> {
+  const groups = new Map<string, TrafficGroup>();
+  for (const s of index.values()) {
+    if (!REQUEST_METRIC.test(s.labels.metric ?? '')) continue;
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.labels)) if (!OUTCOME_LABELS.has(k)) labels[k] = v;
+    const key = derivedKey(s.resource, labels);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { resource: s.resource, labels, timeMs: s.timeMs, requests: 0, rate: 0 };
+      groups.set(key, group);
+    }
+    group.timeMs = Math.max(group.timeMs, s.timeMs);
+    group.requests += s.windowCount ?? 0;
+    group.rate += s.windowRate ?? 0;
+    if (s.errorRatio !== undefined) group.errorRatio = s.errorRatio;
+  }
+  return groups;
+}

@@ -62,14 +62,22 @@ export interface FindingContext {
   confidenceLevel: number;
 }
 
+const SIGNAL_WORDS: Readonly<Record<Reading['signal'], { what: string; worse: string; window: string; baseline: string }>> = {
+  latency: { what: '', worse: 'above', window: '≥', baseline: '≤' },
+  error_ratio: { what: 'error ratio of ', worse: 'above', window: '≥', baseline: '≤' },
+  throughput: { what: 'request rate (/s) of ', worse: 'below', window: '≤', baseline: '≥' },
+};
+
 export function regressionFinding(c: FindingContext): Finding {
   const r = c.reading;
+  const words = SIGNAL_WORDS[r.signal];
   const pct = `${(r.degradation * 100).toFixed(1)}%`;
-  const what = `p${Math.round(Number(r.labels.quantile) * 100)} of ${describeSeries(r.labels)}`;
+  const what = r.signal === 'latency' ? `p${Math.round(Number(r.labels.quantile) * 100)} of ${describeSeries(r.labels)}` : `${words.what}${describeSeries(r.labels)}`;
+  const compare = r.signal === 'throughput' ? '<' : '>';
   const message = c.resolved
     ? `${what} recovered: ${formatNumber(r.current)} vs baseline ${formatNumber(r.baseline)} (${pct})`
-    : `${what} is ${formatNumber(r.current)}, ${pct} above its baseline ${formatNumber(r.baseline)} ` +
-      `(window ≥ ${formatNumber(r.windowBound)} > baseline ≤ ${formatNumber(r.baselineBound)} at ` +
+    : `${what} is ${formatNumber(r.current)}, ${pct} ${words.worse} its baseline ${formatNumber(r.baseline)} ` +
+      `(window ${words.window} ${formatNumber(r.windowBound)} ${compare} baseline ${words.baseline} ${formatNumber(r.baselineBound)} at ` +
       `${Math.round(c.confidenceLevel * 100)}% confidence, ${r.samples} samples, degraded for ${Math.round((c.nowMs - c.sinceMs) / 1000)}s)`;
   const values: Record<string, number> = {
     current: r.current,

@@ -1,12 +1,13 @@
-// Turns one source series' derived values into an Observation for each enabled signal, with the numbers
-// a person needs to trust the verdict (the bounds compared, the sample count).
+// Turns derived values into an Observation for each enabled signal, with the numbers a person needs
+// to trust the verdict (the bounds compared, the sample count).
 
 import type { RegressionConfig } from '../config.js';
-import type { DerivedSeries } from './derived-index.js';
+import type { DerivedSeries, TrafficGroup } from './derived-index.js';
 import type { Observation } from './detector.js';
-import { windowQuantileBounds } from './window-bounds.js';
+import type { TrafficReference } from './traffic-reference.js';
+import { proportionBounds, rateBounds, windowQuantileBounds } from './window-bounds.js';
 
-export type SignalName = 'latency';
+export type SignalName = 'latency' | 'error_ratio' | 'throughput';
 
 export interface Reading extends Observation {
   signal: SignalName;
@@ -41,5 +42,57 @@ export function readLatency(series: DerivedSeries, config: RegressionConfig): Re
     windowBound: bounds.lower,
     baselineBound,
     windowSeconds: series.windowRate !== undefined && series.windowRate > 0 ? samples / series.windowRate : undefined,
+  };
+}
+
+function windowSeconds(group: TrafficGroup, reference: TrafficReference): number | undefined {
+  return group.requests > 0 && group.rate > 0 ? group.requests / group.rate : reference.windowSeconds;
+}
+
+/**
+ * The window's error ratio against the route's normal one. A reference without a single failure would
+ * make any error an infinite degradation; half an error over its requests stands in for zero
+ * (a continuity correction), so the ratio stays finite and the Wilson bounds decide.
+ */
+export function readErrorRatio(group: TrafficGroup, reference: TrafficReference, config: RegressionConfig): Reading | undefined {
+  if (group.errorRatio === undefined || group.requests < config.min_samples || !reference.ready(config.min_samples)) return undefined;
+  const current = group.errorRatio;
+  const referenceBounds = reference.errorRatioBounds(config.confidence_level);
+  const baseline = Math.max(reference.errorRatio, 0.5 / reference.requestsSeen);
+  const bounds = proportionBounds(current, group.requests, config.confidence_level);
+  return {
+    signal: 'error_ratio',
+    labels: { ...group.labels, signal: 'error_ratio' },
+    current,
+    baseline,
+    degradation: (current - baseline) / baseline,
+    significant: bounds.lower > referenceBounds.upper,
+    samples: group.requests,
+    windowBound: bounds.lower,
+    baselineBound: referenceBounds.upper,
+    windowSeconds: windowSeconds(group, reference),
+  };
+}
+
+/** The window's request rate against the route's normal one; a drop is the degradation. */
+export function readThroughput(group: TrafficGroup, reference: TrafficReference, config: RegressionConfig): Reading | undefined {
+  const seconds = windowSeconds(group, reference);
+  if (seconds === undefined || !reference.ready(config.min_samples)) return undefined;
+  const baseline = reference.rate;
+  if (!(baseline > 0)) return undefined;
+  const current = group.rate;
+  const bounds = rateBounds(group.requests, seconds, config.confidence_level);
+  const referenceBounds = reference.rateBounds(config.confidence_level);
+  return {
+    signal: 'throughput',
+    labels: { ...group.labels, signal: 'throughput' },
+    current,
+    baseline,
+    degradation: (baseline - current) / baseline,
+    significant: bounds.upper < referenceBounds.lower,
+    samples: group.requests,
+    windowBound: bounds.upper,
+    baselineBound: referenceBounds.lower,
+    windowSeconds: seconds,
   };
 }

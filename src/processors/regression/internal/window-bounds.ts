@@ -9,7 +9,7 @@
 // shape to read, and the point value stands for both bounds.
 //
 // Error ratio: Wilson score interval for a binomial proportion (good at small ratios, unlike the
-// Wald interval). Rate: the count is Poisson; its normal-approximation interval, scaled to a rate.
+// Wald interval). Rate: the count is Poisson; its score interval, scaled to a rate.
 
 import { normalQuantile, quantileRankInterval } from '../../../stats/index.js';
 
@@ -62,10 +62,13 @@ export function proportionBounds(ratio: number, count: number, confidenceLevel: 
   return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
 }
 
-export function rateBounds(rate: number, count: number, confidenceLevel: number): Bounds {
+/**
+ * Rate bounds from a Poisson count over `seconds` (score interval: sensible at small counts, and at a
+ * count of zero still an honest upper bound of z²/seconds).
+ */
+export function rateBounds(count: number, seconds: number, confidenceLevel: number): Bounds {
   const z = normalQuantile(1 - (1 - confidenceLevel) / 2);
-  if (count <= 0 || rate <= 0) return { lower: 0, upper: rate };
-  const seconds = count / rate;
-  const half = z * Math.sqrt(count);
-  return { lower: Math.max(0, (count - half) / seconds), upper: (count + half) / seconds };
+  const centre = count + (z * z) / 2;
+  const half = z * Math.sqrt(count + (z * z) / 4);
+  return { lower: Math.max(0, centre - half) / seconds, upper: (centre + half) / seconds };
 }
