@@ -4,10 +4,8 @@
 // mode) or an OTLP/HTTP push to an iora collector (collector mode). register.ts only calls startAgent().
 // Everything here is importable without side effects, so tests drive it with their own reader.
 
-import module from 'node:module';
+import module, { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { OTLPMetricExporter as OTLPJsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as OTLPProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -90,10 +88,19 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Synchronous on purpose: under --require, instrumentations must be in place before the app's next require. */
-function otlpExporter(settings: AgentSettings): PushMetricExporter {
+/**
+ * Loaded only in collector mode (the protobuf exporter alone adds ~0.3 s to startup), and synchronously:
+ * under --require, instrumentations must be in place before the app's next require.
+ */
+function otlpExporter(settings: AgentSettings, baseUrl: string): PushMetricExporter {
   const url = settings.collectorUrl;
-  return settings.otlpProtocol === 'http/json' ? new OTLPJsonExporter({ url }) : new OTLPProtoExporter({ url });
+  const load = createRequire(baseUrl);
+  if (settings.otlpProtocol === 'http/json') {
+    const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http');
+    return new OTLPMetricExporter({ url });
+  }
+  const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto');
+  return new OTLPMetricExporter({ url });
 }
 
 /** The default embedded pipeline: the package's own config loader and service, loaded only in embedded mode. */
@@ -140,7 +147,7 @@ export function startAgent(options: AgentOptions): Agent | undefined {
   if (!reader) {
     if (settings.collectorUrl) {
       reader = new PeriodicExportingMetricReader({
-        exporter: otlpExporter(settings),
+        exporter: otlpExporter(settings, options.baseUrl),
         exportIntervalMillis: settings.exportIntervalMs,
         exportTimeoutMillis: Math.min(settings.exportTimeoutMs, settings.exportIntervalMs),
       });

@@ -1,13 +1,16 @@
 // Shared by the ESM and CJS entries: start the agent once per process, flush on a normal exit, and never
 // let a failure reach the app. No signal handlers: how the app exits on SIGTERM is the app's business.
+// Only the main thread runs the agent: worker threads inherit --require/--import (Node's own loader-hooks
+// worker among them), and an agent per worker would patch twice and fight over the metrics port.
 
+import { isMainThread } from 'node:worker_threads';
 import { startAgent, type Agent } from './agent.js';
 
 const started = Symbol.for('iora.agent.started');
 
 export function startAgentSafely(baseUrl: string, registerEsmHook: boolean): Agent | undefined {
   const g = globalThis as { [started]?: boolean };
-  if (g[started]) return undefined; // both --import and --require given, or NODE_OPTIONS plus a flag
+  if (g[started] || !isMainThread) return undefined; // started already: both --import and --require, or NODE_OPTIONS plus a flag
   g[started] = true;
   try {
     const agent = startAgent({ env: process.env, cwd: process.cwd(), baseUrl, registerEsmHook });
