@@ -68,9 +68,16 @@ export class OtlpReceiver implements Receiver {
 
   async start(): Promise<void> {
     if (this.server || this.stopped) return;
-    const server = createServer((req, res) => this.track(this.handle(req, res)));
-    server.requestTimeout = parseDuration(this.config.read_timeout) ?? 30_000;
-    server.headersTimeout = Math.min(server.headersTimeout, server.requestTimeout);
+    const readTimeout = parseDuration(this.config.read_timeout) ?? 30_000;
+    const server = createServer(
+      {
+        requestTimeout: readTimeout,
+        headersTimeout: readTimeout,
+        // Node checks those timeouts only this often (default 30 s): check often enough to enforce short ones.
+        connectionsCheckingInterval: Math.min(readTimeout, 1_000),
+      },
+      (req, res) => this.track(this.handle(req, res)),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const why = err.code === 'EADDRINUSE' ? 'the address is already in use' : err.message;

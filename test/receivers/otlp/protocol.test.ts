@@ -2,6 +2,7 @@
 // oversized, unauthorised and overloading requests — and that it keeps serving after every bad one.
 
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -358,4 +359,46 @@ it('shutdown is safe without start and twice', async () => {
   const never = otlpReceiverFactory.create(receiverSettings(), otlpReceiverFactory.createDefaultConfig(), started.consumer);
   await never.shutdown();
   await never.shutdown();
+});
+
+describe('slow and departing clients', () => {
+  it('answers 408 to a client that stops sending mid-body, and keeps serving', async () => {
+    const h = await startReceiver({ read_timeout: '1s' });
+    try {
+      const { port } = new URL(h.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(`POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: ${PROTOBUF}\r\nContent-Length: 1000\r\n\r\n`);
+          socket.write(protobufBody.subarray(0, 10)); // …and never the rest
+        });
+        let text = '';
+        socket.on('data', (c: Buffer) => (text += c.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(h.consumer.batches).toHaveLength(0);
+      await expectStillServing(h);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('shutdown lets a request already in the pipeline finish, then refuses new connections', async () => {
+    const h = await startReceiver();
+    let release!: () => void;
+    let entered!: () => void;
+    const inPipeline = new Promise<void>((r) => (entered = r));
+    h.consumer.behaviour = async () => {
+      entered();
+      await new Promise<void>((r) => (release = r));
+    };
+    const reply = post(h.url, { 'Content-Type': PROTOBUF }, protobufBody);
+    await inPipeline;
+    const closed = h.close();
+    release();
+    expect((await reply).status).toBe(200);
+    await closed;
+    await expect(post(h.url, { 'Content-Type': PROTOBUF }, protobufBody)).rejects.toThrow(/ECONNREFUSED/);
+  });
 });
