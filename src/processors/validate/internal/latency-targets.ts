@@ -28,8 +28,12 @@ function labelsWithout(attributes: Attributes, drop: string): Record<string, str
   return out;
 }
 
-function readinessKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort());
+/** Labels `baseline` adds to a quantile but not to its series' `iora_baseline_ready`. */
+const QUANTILE_ONLY_LABELS: ReadonlySet<string> = new Set(['quantile', 'seasonal', 'error']);
+
+/** The series a baseline point belongs to, as `iora_baseline_ready` labels it. */
+function readinessKey(attributes: Attributes): string {
+  return JSON.stringify(Object.entries(attributes).filter(([k]) => !QUANTILE_ONLY_LABELS.has(k)).map(([k, v]) => [k, String(v)]).sort());
 }
 
 export class LatencyTargets {
@@ -51,7 +55,7 @@ export class LatencyTargets {
     const notReady = new Set<string>();
     for (const m of metrics) {
       if (m.name !== 'iora_baseline_ready') continue;
-      for (const p of m.points) if (p.value === 0) notReady.add(readinessKey(labelsWithout(p.attributes, 'quantile')));
+      for (const p of m.points) if (p.value === 0) notReady.add(readinessKey(p.attributes));
     }
     const out: Judgement[] = [];
     for (const m of metrics) {
@@ -62,7 +66,7 @@ export class LatencyTargets {
         const quantile = String(p.attributes.quantile);
         const limitMs = quantile === '0.95' ? target.p95Ms : quantile === '0.99' ? target.p99Ms : undefined;
         if (limitMs === undefined) continue;
-        if (notReady.has(readinessKey(labelsWithout(p.attributes, 'quantile')))) continue;
+        if (notReady.has(readinessKey(p.attributes))) continue;
         const metricLabel = String(p.attributes.metric ?? '');
         const unit = msPerUnit(metricLabel);
         if (unit === undefined) {
