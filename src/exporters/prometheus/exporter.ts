@@ -111,7 +111,9 @@ export class PrometheusExporter implements Exporter {
     const why =
       reason === 'type_conflict'
         ? `metric ${metric} arrived with a different type than before`
-        : `series cap reached (${reason}: max_series ${this.config.max_series}, max_series_per_metric ${this.config.max_series_per_metric}) for ${metric}`;
+        : reason === 'invalid_point'
+          ? `a histogram point of ${metric} has bucket counts that do not match its bounds`
+          : `series cap reached (${reason}: max_series ${this.config.max_series}, max_series_per_metric ${this.config.max_series_per_metric}) for ${metric}`;
     this.settings.logger.warn({ reason, metric }, `dropping series: ${why}; further drops are counted in iora_pipeline_points_dropped_total, not logged`);
   }
 }

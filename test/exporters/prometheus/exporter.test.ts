@@ -150,6 +150,24 @@ describe('prometheus exporter', () => {
     );
   });
 
+  it('drops a histogram point whose bucket counts do not match its bounds, keeping the rest', async () => {
+    const lines: { reason?: string }[] = [];
+    const e = exporter({}, lines);
+    const bad: Metric = {
+      kind: 'histogram',
+      name: 'bad',
+      description: 'bad',
+      unit: 's',
+      temporality: 'delta',
+      points: [{ attributes: {}, startTimeMs: 0, timeMs: 1, count: 1, sum: 1, bounds: [1, 2], bucketCounts: [1] }],
+    };
+    await e.consume(batch({ 'service.name': 's' }, [bad, sample(1, 0)[0] as Metric]));
+    const text = e.render();
+    expect(text).not.toContain('bad_seconds');
+    expect(text).toContain('process_cpu_utilization_ratio{job="s"} 0.25');
+    expect(lines.filter((l) => l.reason === 'invalid_point')).toHaveLength(1);
+  });
+
   it('caps the total number of series', async () => {
     const e = exporter({ max_series: 3 });
     const points = [1, 2, 3, 4].map((i) => ({ attributes: { i }, startTimeMs: 0, timeMs: 1, value: i }));

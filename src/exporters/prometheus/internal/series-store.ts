@@ -44,7 +44,7 @@ interface Family {
 /** Identifying resource attributes become job/instance; the rest go to target_info. */
 const RESOURCE_IDENTITY = new Set(['service.name', 'service.namespace', 'service.instance.id']);
 
-export type DropReason = 'max_series' | 'max_series_per_metric' | 'type_conflict';
+export type DropReason = 'max_series' | 'max_series_per_metric' | 'type_conflict' | 'invalid_point';
 
 export class SeriesStore {
   private readonly families = new Map<string, Family>();
@@ -160,6 +160,10 @@ export class SeriesStore {
     for (const p of metric.points) {
       const bounds = expBounds ?? ('bounds' in p ? p.bounds : []);
       const counts = 'bounds' in p ? p.bucketCounts : toClassicCounts(p, bounds);
+      if (counts.length !== bounds.length + 1) {
+        this.onDrop('invalid_point', name, 1);
+        continue;
+      }
       const s = this.histogramSeries(name, help, this.labels(identity, p.attributes), bounds);
       if (!s) continue;
       if (metric.temporality === 'delta') {
