@@ -89,6 +89,11 @@ function format(metric: MetricName, value: number): string {
   return `${value.toFixed(1)} ${METRIC_UNITS[metric]}`;
 }
 
+/** `97.3%`; never rounds up to a certainty it does not have (`>99.9%`). */
+export function formatConfidence(confidence: number): string {
+  return confidence > 0.999 ? '>99.9%' : `${(Math.floor(confidence * 1000) / 10).toFixed(1)}%`;
+}
+
 export function formatValue(metric: MetricName, value: number | undefined): string {
   return value === undefined ? '—' : format(metric, value);
 }
@@ -140,8 +145,8 @@ function checkMetric(metric: MetricName, current: RunMeasurement[], baseline: Ru
       const direction = lowerIsWorse ? (change >= 0 ? 'lower' : 'higher') : change >= 0 ? 'slower' : 'faster';
       const size = `${Math.abs(change * 100).toFixed(1)}% ${direction} than baseline ${format(metric, baselineValue)}`;
       const large = change >= rules.thresholds.medium;
-      if (check.regression) notes.push(`${severity} regression: ${size} (${(confidence * 100).toFixed(1)}% sure)`);
-      else if (large && !significant) notes.push(`${size}, but within run-to-run noise (only ${(confidence * 100).toFixed(0)}% sure it is worse)`);
+      if (check.regression) notes.push(`${severity} regression: ${size} (${formatConfidence(confidence)} sure)`);
+      else if (large && !significant) notes.push(`${size}, but within run-to-run noise (only ${formatConfidence(confidence)} sure it is worse)`);
       else notes.push(size);
       check.notable = large;
       check.failed = rules.regressionsFail && significant && level >= SEVERITY_NAMES.indexOf(rules.failOn);

@@ -26,10 +26,13 @@ function parseLabels(text: string): Record<string, string> | undefined {
   return labels;
 }
 
-function parseValue(text: string): number {
+/** The sample value, or undefined when the text is not a number. */
+function parseValue(text: string): number | undefined {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
-  return Number(text);
+  if (text === 'NaN') return NaN;
+  const value = Number(text);
+  return Number.isNaN(value) ? undefined : value;
 }
 
 /** Samples in order; malformed lines are skipped (the agent's output is not ours to reject). */
@@ -40,7 +43,8 @@ export function parsePrometheusText(text: string): PromSample[] {
     const match = SAMPLE.exec(line);
     if (!match) continue;
     const labels = match[3] === undefined ? {} : parseLabels(match[3]);
-    if (labels) out.push({ name: match[1]!, labels, value: parseValue(match[4]!) });
+    const value = parseValue(match[4]!);
+    if (labels && value !== undefined) out.push({ name: match[1]!, labels, value });
   }
   return out;
 }

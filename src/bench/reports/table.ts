@@ -1,15 +1,14 @@
 // The rows shared by the terminal and Markdown reports: one per scenario × metric.
 
-import { formatValue } from '../compare.js';
+import { formatConfidence, formatValue } from '../compare.js';
 import type { BenchReport } from '../report.js';
 import type { AgentDelta } from '../agent-metrics.js';
 
 export const COLUMNS = ['scenario', 'metric', 'baseline', 'current', 'change', 'confidence', 'severity', 'target', 'result'] as const;
 
-function percent(value: number | undefined, signed: boolean): string {
+function signedPercent(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
   const text = `${(Math.abs(value) * 100).toFixed(1)}%`;
-  if (!signed) return text;
   return value >= 0 ? `+${text}` : `−${text}`;
 }
 
@@ -25,9 +24,9 @@ export function checkRows(report: BenchReport): string[][] {
       c.metric,
       formatValue(c.metric, c.baseline),
       formatValue(c.metric, c.current),
-      percent(c.baseline === undefined ? undefined : (c.current - c.baseline) / c.baseline, true),
+      signedPercent(c.baseline === undefined ? undefined : (c.current - c.baseline) / c.baseline),
       // How sure it got worse: meaningless for an improvement.
-      percent(c.degradation !== undefined && c.degradation > 0 ? c.confidence : undefined, false),
+      c.degradation !== undefined && c.degradation > 0 && c.confidence !== undefined ? formatConfidence(c.confidence) : '—',
       c.severity ?? '—',
       c.target === undefined ? '—' : `${c.metric === 'throughput' ? '≥' : '≤'} ${formatValue(c.metric, c.target)}`,
       resultWord(c.failed, c.regression),
