@@ -31,6 +31,25 @@ function sumPoints(metric: Metric, keep: (a: Attributes) => boolean = () => true
 
 const fmt = (v: number, digits = 1): string => v.toFixed(digits);
 
+/** Ceilings on a size the agent reports in bytes and the spec states in MB or GB. */
+interface SizeLimit {
+  target: 'resident_memory_mb' | 'virtual_memory_mb' | 'disk_usage_gb';
+  metricLabel: string;
+  what: string;
+  unit: 'MB' | 'GB';
+  unitBytes: number;
+  keep?: (a: Attributes) => boolean;
+}
+
+const SIZE_LIMITS: ReadonlyMap<string, SizeLimit> = new Map<string, SizeLimit>([
+  ['process.memory.usage', { target: 'resident_memory_mb', metricLabel: 'process_memory_usage_bytes', what: 'Resident memory', unit: 'MB', unitBytes: MIB }],
+  ['process.memory.virtual', { target: 'virtual_memory_mb', metricLabel: 'process_memory_virtual_bytes', what: 'Virtual memory', unit: 'MB', unitBytes: MIB }],
+  [
+    'system.filesystem.usage',
+    { target: 'disk_usage_gb', metricLabel: 'system_filesystem_usage_bytes', what: 'Disk usage', unit: 'GB', unitBytes: GIB, keep: (a) => a['system.filesystem.state'] === 'used' },
+  ],
+]);
+
 function ceiling(resource: Attributes, labels: Record<string, string>, target: string, observed: number, limit: number, message: () => string, values: Record<string, number> = {}): Judgement {
   return {
     resource,
@@ -62,31 +81,17 @@ export class ResourceChecks {
     const rs = this.config.resources;
     const out: Judgement[] = [];
     for (const m of metrics) {
+      const size = SIZE_LIMITS.get(m.name);
+      if (size !== undefined) {
+        const limit = rs[size.target];
+        const reading = sumPoints(m, size.keep);
+        if (reading && limit > 0) {
+          const inUnits = reading.value / size.unitBytes;
+          out.push(ceiling(resource, { metric: size.metricLabel }, size.target, reading.value, limit * size.unitBytes, () => `${size.what} ${fmt(inUnits, 2)} ${size.unit} exceeds the ${limit} ${size.unit} limit`));
+        }
+        continue;
+      }
       switch (m.name) {
-        case 'process.memory.usage': {
-          const rss = sumPoints(m);
-          if (rss && rs.resident_memory_mb > 0) {
-            const mb = rss.value / MIB;
-            out.push(ceiling(resource, { metric: 'process_memory_usage_bytes' }, 'resident_memory_mb', rss.value, rs.resident_memory_mb * MIB, () => `Resident memory ${fmt(mb)} MB exceeds the ${rs.resident_memory_mb} MB limit`));
-          }
-          break;
-        }
-        case 'process.memory.virtual': {
-          const vm = sumPoints(m);
-          if (vm && rs.virtual_memory_mb > 0) {
-            const mb = vm.value / MIB;
-            out.push(ceiling(resource, { metric: 'process_memory_virtual_bytes' }, 'virtual_memory_mb', vm.value, rs.virtual_memory_mb * MIB, () => `Virtual memory ${fmt(mb)} MB exceeds the ${rs.virtual_memory_mb} MB limit`));
-          }
-          break;
-        }
-        case 'system.filesystem.usage': {
-          const used = sumPoints(m, (a) => a['system.filesystem.state'] === 'used');
-          if (used && rs.disk_usage_gb > 0) {
-            const gb = used.value / GIB;
-            out.push(ceiling(resource, { metric: 'system_filesystem_usage_bytes' }, 'disk_usage_gb', used.value, rs.disk_usage_gb * GIB, () => `Disk usage ${fmt(gb, 2)} GB exceeds the ${rs.disk_usage_gb} GB limit`));
-          }
-          break;
-        }
         case 'db.client.connection.count':
           if (rs.max_connections > 0) out.push(...this.connections(resource, m));
           break;
