@@ -122,7 +122,9 @@ function rssMiB(pid) {
 }
 
 async function startCollector() {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--collector'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Node flags given to the benchmark (e.g. --cpu-prof) apply to the collector too.
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--collector'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {
