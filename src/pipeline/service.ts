@@ -58,6 +58,8 @@ export class Service {
   /** Components in start order. */
   private running: Running[] = [];
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  /** Self-telemetry flows only while every component is up: after start, until the final flush. */
+  private telemetryFlowing = false;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(
@@ -112,6 +114,7 @@ export class Service {
       throw err;
     }
     this.state = 'running';
+    this.telemetryFlowing = true;
     this.logger.info(
       { pipelines: this.config.pipelines.map((p) => p.name), components: this.running.length },
       'pipeline service started',
@@ -138,6 +141,7 @@ export class Service {
     for (const r of reversed.filter((c) => c.kind === 'receiver')) await stop(r);
     // Last self-telemetry through the still-running processors and exporters.
     await this.telemetry.flush().catch((err: unknown) => errors.push(err instanceof Error ? err : new Error(String(err))));
+    this.telemetryFlowing = false;
     for (const r of reversed.filter((c) => c.kind !== 'receiver')) await stop(r);
     await this.telemetry.shutdown().catch((err: unknown) => errors.push(err instanceof Error ? err : new Error(String(err))));
     this.running = [];
@@ -259,7 +263,7 @@ export class Service {
   }
 
   private async deliverTelemetry(batch: MetricBatch): Promise<void> {
-    if (this.pipelineEntries.length === 0) return;
+    if (!this.telemetryFlowing) return;
     await new FanOut(this.pipelineEntries, true).consume(batch);
   }
 }
