@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Factory } from '../../src/pipeline/component.js';
 import { loadConfig, parseConfig } from '../../src/pipeline/config.js';
 import { newRecorder, recordingFactories } from './recording-components.js';
 
@@ -75,6 +76,36 @@ describe('loadConfig', () => {
       'service::telemetry::logs::level must be one of fatal, error, warn, info, debug, trace, silent (line 3)',
       'service::telemetry::metrics::interval "soon" is not a duration (use ms, s, m, h, d, w: 30s, 5m, 1h, 7d) (line 4)',
     ]);
+  });
+
+  it('accepts any key under a factory\'s freeform paths, and checks the rest', () => {
+    const freeform: Factory<{ operations: Record<string, unknown>; level: number }> = {
+      kind: 'processor',
+      type: 'ops',
+      createDefaultConfig: () => ({ operations: {}, level: 1 }),
+      freeformKeys: ['operations'],
+      validate: () => [],
+      create: () => ({ start: async () => {}, shutdown: async () => {}, consume: async () => {} }),
+    };
+    const text = [
+      'receivers: { rec: }',
+      'processors: { ops: { operations: { simple_query: { routes: [a] } }, levle: 2 } }',
+      'exporters: { mem: }',
+      'service: { pipelines: { metrics: { receivers: [rec], processors: [ops], exporters: [mem] } } }',
+    ].join('\n');
+    const { errors } = parseConfig(text, 'inline', {}, { factories: { ...factories, processors: [freeform] } });
+    expect(errors).toEqual(['processors::ops::levle is an unknown key (valid keys: operations, level) (line 2)']);
+  });
+
+  it('loads the shipped pipelines with their environment overrides', () => {
+    const root = new URL('../../pipelines/', import.meta.url).pathname;
+    const embedded = loadConfig(`${root}default.yaml`, { OTEL_EXPORTER_PROMETHEUS_PORT: '9999' });
+    expect(embedded.errors).toEqual([]);
+    expect(embedded.config?.exporters.get('prometheus')?.config).toMatchObject({ endpoint: '0.0.0.0:9999' });
+    expect(embedded.config?.pipelines).toEqual([{ name: 'metrics', receivers: ['agent'], processors: [], exporters: ['prometheus'] }]);
+    const collector = loadConfig(`${root}collector.yaml`, {});
+    expect(collector.errors).toEqual([]);
+    expect(collector.config?.receivers.get('otlp')?.config).toMatchObject({ endpoint: '0.0.0.0:4318' });
   });
 
   it('names the file when it cannot be read', () => {
