@@ -80,8 +80,8 @@ export class OtlpReceiver implements Receiver {
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
-        const why = err.code === 'EADDRINUSE' ? 'the address is already in use' : err.message;
-        reject(new Error(`${this.settings.id}: cannot listen on ${this.config.endpoint}: ${why}`));
+        const why = err.code === 'EADDRINUSE' ? 'the address is already in use (EADDRINUSE)' : err.message;
+        reject(new Error(`cannot listen on ${this.config.endpoint}: ${why}`));
       });
       server.listen(this.endpoint.port, this.endpoint.host, () => resolve());
     });

@@ -402,3 +402,15 @@ describe('slow and departing clients', () => {
     await expect(post(h.url, { 'Content-Type': PROTOBUF }, protobufBody)).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+it('start fails clearly when the port is taken', async () => {
+  const first = await startReceiver();
+  try {
+    const endpoint = `127.0.0.1:${first.receiver.address()?.port}`;
+    const second = otlpReceiverFactory.create(receiverSettings(), { ...otlpReceiverFactory.createDefaultConfig(), endpoint }, first.consumer);
+    await expect(second.start()).rejects.toThrow(`cannot listen on ${endpoint}: the address is already in use (EADDRINUSE)`);
+    await second.shutdown();
+  } finally {
+    await first.close();
+  }
+});
