@@ -1,8 +1,8 @@
 // Every query of every provisioned dashboard, run through a real Prometheus (Debian package) that scraped
 // a real app under the agent while load ran. A query returns data, or the metrics it reads do not exist
-// in this run (derived series of processors the pipeline lacks, alerts that did not fire): a query that
-// returns nothing although its metrics exist is a dashboard bug (wrong label, wrong name, wrong unit
-// conversion). The report printed at the end lists every panel query and what it returned.
+// in this run (derived series of processors the pipeline lacks or targets it does not judge, alerts that
+// did not fire): a query that returns nothing although its metrics exist is a dashboard bug (wrong label,
+// wrong name, wrong quantile). The report printed at the end lists every panel query and what it returned.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -58,6 +58,9 @@ function writePipelineConfig(dir: string): string {
     };
     config.exporters = { prometheus: { ...config.exporters.prometheus, endpoint: `127.0.0.1:${METRICS_PORT}` } };
     for (const pipeline of Object.values(config.service.pipelines)) pipeline.exporters = ['prometheus'];
+    if (config.processors?.leak !== undefined) {
+      config.processors.leak = { ...config.processors.leak, window: '20s', min_span: '5s', min_samples: 5 };
+    }
     if (config.processors?.baseline !== undefined) {
       config.processors.baseline = {
         ...config.processors.baseline,
@@ -120,18 +123,29 @@ interface QueryOutcome {
   refId: string;
   expr: string;
   series: number;
-  /** Metrics the query selects that this run did not produce. */
+  /** Series families the query reads that this run did not produce. */
   missing: string[];
   /** Why an empty result is right although the metrics exist. */
   emptyBecause?: string;
 }
 
-/** Queries listing firing alerts are rightly empty while nothing fires. */
-const FIRING_ALERTS = /ALERTS\{alertstate="firing"|iora_alerts_firing/;
+/** Queries listing firing alerts are rightly empty while no alert of their kind fires. */
+const FIRING_ALERTS = [
+  { reads: /\bALERTS\{alertstate="firing"/, probe: 'ALERTS{alertstate="firing"}', kind: 'no Prometheus alert firing' },
+  { reads: /\biora_alerts_firing\b/, probe: 'iora_alerts_firing > 0', kind: 'no iora alert firing' },
+];
 
-/** Metric names a query selects (`name{…}`). */
-function metricsOf(expr: string): string[] {
-  return [...new Set([...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].map((m) => m[1]!))];
+/**
+ * The series families a query reads: each selector's metric name with its `metric` and `target` matchers,
+ * which say which derived family it means (`iora_target_threshold{metric="process_memory_usage_bytes"}`).
+ * Its other matchers (job, route, quantile …) must match whenever the family exists.
+ */
+function familiesOf(expr: string): string[] {
+  const families = [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{([^}]*)\}/g)].map((m) => {
+    const identity = [...m[2]!.matchAll(/\b(metric|target)\s*(=~?)\s*"[^"]*"/g)].map((i) => i[0]);
+    return `${m[1]!}{${identity.join(', ')}}`;
+  });
+  return [...new Set(families)];
 }
 
 describe('dashboards against a real Prometheus scraping a real app under the agent', () => {
@@ -180,16 +194,22 @@ describe('dashboards against a real Prometheus scraping a real app under the age
         const m = /^label_values\((?:(.+),\s*)?(\w+)\)$/.exec(query);
         const options = m ? await prometheus.labelValues(m[2]!, m[1]) : [];
         variableValues.set(`${file} $${v.name}`, options);
-        values[v.name] = v.name === 'service' ? SERVICE : v.includeAll ? (v.allValue ?? '.*') : String(options[0] ?? '');
+        // Like Grafana: "All" where offered, else the saved choice while it is among the options.
+        const saved = v.current?.value;
+        const chosen = typeof saved === 'string' && options.includes(saved) ? saved : (options[0] ?? '');
+        values[v.name] = v.name === 'service' ? SERVICE : v.includeAll ? (v.allValue ?? '.*') : chosen;
       }
-      const present = new Set(await prometheus.labelValues('__name__'));
-      const firing = (await prometheus.query('ALERTS{alertstate="firing"} or iora_alerts_firing > 0')).length;
+      const silent = new Map<RegExp, string>();
+      for (const f of FIRING_ALERTS) if ((await prometheus.query(f.probe)).length === 0) silent.set(f.reads, f.kind);
       for (const panel of panelsOf(dashboard)) {
         for (const target of panel.targets ?? []) {
           const expr = expandQuery(target.expr, values);
           const series = (await prometheus.query(expr)).length;
-          const missing = metricsOf(expr).filter((name) => !present.has(name));
-          const emptyBecause = firing === 0 && FIRING_ALERTS.test(expr) ? 'no alert firing' : undefined;
+          const missing: string[] = [];
+          for (const family of familiesOf(expr)) {
+            if ((await prometheus.query(`count(${family})`)).length === 0) missing.push(family);
+          }
+          const emptyBecause = [...silent].find(([reads]) => reads.test(expr))?.[1];
           outcomes.push({ dashboard: file, panel: panel.title, refId: target.refId, expr, series, missing, emptyBecause });
         }
       }
