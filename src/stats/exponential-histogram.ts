@@ -189,7 +189,10 @@ function representative(index: number, scale: number): number {
  * true sample value (clamped to min/max when known, which only makes it closer). NaN when empty.
  */
 export function sketchValueAtRank(s: ExpoSketch, rank: number): number {
-  const total = bucketTotal(s);
+  return valueAtRankOf(s, rank, bucketTotal(s));
+}
+
+function valueAtRankOf(s: ExpoSketch, rank: number, total: number): number {
   if (total === 0) return NaN;
   const r = Math.min(Math.max(Math.floor(rank), 0), total - 1);
   if (r === 0 && s.min !== undefined) return s.min;
@@ -231,7 +234,7 @@ export function sketchQuantile(s: ExpoSketch, q: number): number {
   if (total === 0) return NaN;
   const rank = Math.min(Math.max(q, 0), 1) * (total - 1);
   const lo = Math.floor(rank);
-  const a = sketchValueAtRank(s, lo);
+  const a = valueAtRankOf(s, lo, total);
   if (rank === lo) return a;
-  return a + (sketchValueAtRank(s, lo + 1) - a) * (rank - lo);
+  return a + (valueAtRankOf(s, lo + 1, total) - a) * (rank - lo);
 }

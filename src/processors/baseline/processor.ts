@@ -277,14 +277,14 @@ export class BaselineStep implements ProcessorStep {
     if (window !== undefined && count > 0) {
       for (const q of this.cfg.quantiles) {
         const est = quantile(window, q);
-        derived.add('iora_window_quantile', this.qualified(labels, q, est.bucketError), est.value);
+        derived.add('iora_window_quantile', this.qualified(state, q, est.bucketError), est.value);
       }
     }
     const view = learner.view(state, nowMs);
     if (view !== undefined) {
       const extra: Record<string, string> = view.season === undefined ? {} : { seasonal: view.season };
       for (const bq of view.quantiles) {
-        const ql = { ...this.qualified(labels, bq.q, bq.bucketError), ...extra };
+        const ql = view.season === undefined ? this.qualified(state, bq.q, bq.bucketError) : { ...this.qualified(state, bq.q, bq.bucketError), ...extra };
         derived.add('iora_baseline_quantile', ql, bq.value);
         derived.add('iora_baseline_lower', ql, bq.lower);
         derived.add('iora_baseline_upper', ql, bq.upper);
@@ -296,10 +296,15 @@ export class BaselineStep implements ProcessorStep {
     return count;
   }
 
-  private qualified(labels: Record<string, string>, q: number, bucketError: number | undefined): Record<string, string> {
-    const out: Record<string, string> = { ...labels, quantile: formatQuantile(q) };
-    if (bucketError !== undefined) out.error = formatError(bucketError);
-    return out;
+  /** Labels of a quantile point; the common case (a sketch, no error label) is built once per series. */
+  private qualified(state: SeriesState, q: number, bucketError: number | undefined): Record<string, string> {
+    if (bucketError !== undefined) return { ...state.meta.labels, quantile: formatQuantile(q), error: formatError(bucketError) };
+    let labels = state.quantileLabels.get(q);
+    if (labels === undefined) {
+      labels = { ...state.meta.labels, quantile: formatQuantile(q) };
+      state.quantileLabels.set(q, labels);
+    }
+    return labels;
   }
 
   /** Series currently learned (for tests and the bench). */

@@ -55,6 +55,8 @@ export class SeriesState {
   cumulative: { startTimeMs: number; dist: Dist } | undefined;
   seasonality: Partial<Record<Season, Seasonality>> = {};
   view: BaselineView | undefined;
+  /** Labels of quantile points, by quantile (derived points are built every evaluation). */
+  readonly quantileLabels = new Map<number, Record<string, string>>();
   lastSeenMs: number;
 
   constructor(

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Memory and per-batch time of the baseline processor with a full period learned: 7 days of hourly
+// buckets (7d/1h, the defaults) for 1,000 and 10,000 series, state in a SQLite file. Each size runs in
+// its own process so RSS is its own. Two batches per simulated hour: one just after the hour (closes
+// the previous bucket for every series: store writes, expiry, seasonality) and one mid-hour (the
+// steady path). Target: 10k series within 256 MB RSS. Needs `npm run build`.
+//
+//   node bench/baseline-memory.mjs [--sizes 1000,10000] [--days 7]
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createNoopMeter } from '@opentelemetry/api';
+import { AggregationTemporality, AggregationType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import pino from 'pino';
+import { baselineFactory } from '../dist/src/processors/baseline/factory.js';
+import { sdkToBatch } from '../dist/src/pipeline/sdk-to-batch.js';
+
+const HOUR = 3_600_000;
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, days: { type: 'string', default: '7' }, child: { type: 'string' } } });
+
+class PullReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+  }
+  async onShutdown() {}
+  async onForceFlush() {}
+}
+
+/** 64 realistic hourly sketches (lognormal latencies, various medians) recorded by the real SDK. */
+async function sketchPool() {
+  const reader = new PullReader();
+  const provider = new MeterProvider({ views: [{ instrumentName: '*', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } }], readers: [reader] });
+  const h = provider.getMeter('bench').createHistogram('x', { unit: 's' });
+  let seed = 1;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let k = 0; k < 64; k++) {
+    for (let i = 0; i < 500; i++) {
+      const z = Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random());
+      h.record(0.02 * (1 + k / 16) * Math.exp(0.5 * z), { k });
+    }
+  }
+  const { resourceMetrics } = await reader.collect();
+  await provider.shutdown();
+  return sdkToBatch(resourceMetrics).resourceMetrics[0].scopes[0].metrics[0].points;
+}
+
+function quantileOf(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function child(series, days) {
+  const pool = await sketchPool();
+  const dir = mkdtempSync(join(tmpdir(), 'baseline-bench-'));
+  let now = Date.UTC(2026, 0, 1);
+  const settings = {
+    id: 'baseline', type: 'baseline', logger: pino({ level: 'silent' }), clock: { now: () => now }, meter: createNoopMeter(),
+    host: { quarantine: { hold() {}, release() {}, isHeld: () => false } },
+  };
+  const config = { ...baselineFactory.createDefaultConfig(), store: join(dir, 'state.db'), max_series: series, max_series_per_metric: series };
+  let last;
+  const processor = baselineFactory.create(settings, config, { consume: async (b) => void (last = b) });
+  await processor.start();
+  // Built outside the timed part: one batch object whose point times are moved forward each step.
+  const points = Array.from({ length: series }, (_, i) => ({ ...pool[i % pool.length], attributes: { 'http.route': `/r/${i}`, 'http.request.method': 'GET' } }));
+  const batch = { resourceMetrics: [{ resource: { 'service.name': 'bench' }, scopes: [{ scope: { name: 'bench' }, metrics: [
+    { name: 'http.server.request.duration', description: '', unit: 's', kind: 'exponential_histogram', temporality: 'delta', points },
+  ] }] }] };
+  const closing = [];
+  const steady = [];
+  for (let h = 0; h < days * 24 + 2; h++) {
+    for (const [offset, times] of [[60_000, closing], [30 * 60_000, steady]]) {
+      now = Date.UTC(2026, 0, 1) + h * HOUR + offset;
+      for (const p of points) {
+        p.startTimeMs = now - 60_000;
+        p.timeMs = now;
+      }
+      const t0 = performance.now();
+      await processor.consume(batch);
+      times.push(performance.now() - t0);
+    }
+  }
+  if (global.gc) global.gc();
+  const { rss, heapUsed, external } = process.memoryUsage();
+  // Check the work was done: every series published a ready baseline over the whole period.
+  const ready = last.resourceMetrics[0].scopes.at(-1).metrics.find((m) => m.name === 'iora_baseline_ready').points.filter((p) => p.value === 1).length;
+  const samples = last.resourceMetrics[0].scopes.at(-1).metrics.find((m) => m.name === 'iora_baseline_samples').points[0].value;
+  await processor.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+  closing.sort((a, b) => a - b);
+  steady.sort((a, b) => a - b);
+  process.stdout.write(JSON.stringify({ series, ready, samples, rssMB: rss / 2 ** 20, heapMB: heapUsed / 2 ** 20, externalMB: external / 2 ** 20,
+    closingMedianMs: quantileOf(closing, 0.5), closingP95Ms: quantileOf(closing, 0.95), steadyMedianMs: quantileOf(steady, 0.5), steadyP95Ms: quantileOf(steady, 0.95) }));
+}
+
+if (values.child) {
+  await child(Number(values.child), Number(values.days));
+} else {
+  const self = fileURLToPath(import.meta.url);
+  console.log(`baseline processor, ${values.days}d of 1h buckets, exponential histograms, SQLite store`);
+  console.log('series   RSS MB   steady batch ms (median / p95)   hour-closing batch ms (median / p95)   ms per 1k series (steady)   ready');
+  for (const size of values.sizes.split(',').map(Number)) {
+    const r = spawnSync(process.execPath, ['--expose-gc', self, '--child', String(size), '--days', values.days], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      console.error(r.stderr);
+      process.exit(1);
+    }
+    const m = JSON.parse(r.stdout);
+    console.log(
+      `${String(m.series).padEnd(8)} ${m.rssMB.toFixed(0).padStart(6)}   ${m.steadyMedianMs.toFixed(1).padStart(10)} / ${m.steadyP95Ms.toFixed(1).padEnd(18)} ${m.closingMedianMs.toFixed(1).padStart(14)} / ${m.closingP95Ms.toFixed(1).padEnd(22)} ${(m.steadyMedianMs / (m.series / 1000)).toFixed(2).padStart(10)}   ${m.ready}/${m.series} (${m.samples} samples each)`,
+    );
+    if (m.ready !== m.series) {
+      console.error('not every series became ready: the bench did not do its work');
+      process.exit(1);
+    }
+  }
+}
