@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ServiceConfig } from '../../src/pipeline/config.js';
+import type { SumMetric } from '../../src/pipeline/model.js';
 import { Service } from '../../src/pipeline/service.js';
 import { gaugeBatch, newRecorder, recordingFactories, type Recorder } from './recording-components.js';
 
@@ -108,9 +109,9 @@ service: { pipelines: { metrics: { receivers: [rec], exporters: [mem] } } }
     await service.shutdown();
     const selfBatches = (rec.exported.get('mem') ?? []).filter((b) => b.resourceMetrics[0]?.resource['service.name'] === 'self');
     const metrics = selfBatches.flatMap((b) => b.resourceMetrics.flatMap((rm) => rm.scopes.flatMap((s) => s.metrics)));
-    const received = metrics.find((m) => m.name === 'iora.pipeline.points.received');
+    const received = metrics.find((m) => m.name === 'iora.pipeline.points.received') as SumMetric | undefined;
     expect(received?.points.find((p) => p.attributes['component'] === 'rec')?.value).toBe(1);
-    const exported = metrics.find((m) => m.name === 'iora.pipeline.points.exported');
+    const exported = metrics.find((m) => m.name === 'iora.pipeline.points.exported') as SumMetric | undefined;
     expect(exported?.points.find((p) => p.attributes['component'] === 'mem')?.value).toBe(1);
     expect(metrics.find((m) => m.name === 'iora.pipeline.latency')?.kind).toBe('histogram');
   });
