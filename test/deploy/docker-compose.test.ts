@@ -3,9 +3,11 @@
 // files it mounts — every path exists, and every port and address agrees with deploy/prometheus.yml,
 // deploy/collector.yaml, pipelines/*.yaml and the Grafana provisioning.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, posix, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
@@ -13,7 +15,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadDatasources } from '../grafana/dashboards.js';
-import { deployDir, repoRoot } from './tools.js';
+import { deployDir, repoRoot, until } from './tools.js';
 
 interface Service {
   build?: string | { context: string; dockerfile?: string };
@@ -247,6 +249,29 @@ describe('docker-compose.yml', () => {
     const [secret] = services.alertmanager!.secrets!;
     expect(alertmanager.global.slack_api_url_file).toBe(`/run/secrets/${secret}`);
     expect(compose.secrets[secret!]).toEqual({ environment: 'SLACK_WEBHOOK_URL' });
+  });
+});
+
+describe('deploy/load-generator.mjs', () => {
+  it('cycles through the configured requests against the target', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const load = spawn(process.execPath, [join(deployDir, 'load-generator.mjs')], {
+      env: { ...process.env, TARGET_URL: `http://127.0.0.1:${port}`, RATE: '100', REQUESTS: 'GET /users/1, POST /bulk/orders' },
+      stdio: 'ignore',
+    });
+    try {
+      await until('six requests', () => (seen.length >= 6 ? true : undefined), 10_000);
+      expect(seen.slice(0, 4)).toEqual(['GET /users/1', 'POST /bulk/orders', 'GET /users/1', 'POST /bulk/orders']);
+    } finally {
+      load.kill();
+      server.close();
+    }
   });
 });
 
