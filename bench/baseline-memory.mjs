@@ -83,7 +83,7 @@ async function child(series, days) {
       times.push(performance.now() - t0);
     }
   }
-  if (global.gc) global.gc();
+  globalThis.gc?.();
   const { rss, heapUsed, external } = process.memoryUsage();
   // Check the work was done: every series published a ready baseline over the whole period.
   const ready = last.resourceMetrics[0].scopes.at(-1).metrics.find((m) => m.name === 'iora_baseline_ready').points.filter((p) => p.value === 1).length;
