@@ -35,6 +35,11 @@ export function tooLarge(limit: number): BodyError {
 /** Resolves with the raw body; rejects with a 413 BodyError as soon as more than `limit` bytes arrived. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // A client that gave up while its request waited for a slot: 'close' has already been emitted.
+    if (req.destroyed) {
+      reject(new Error('the client closed the connection before its request was read'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {

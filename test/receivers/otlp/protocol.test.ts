@@ -384,6 +384,37 @@ describe('slow and departing clients', () => {
     }
   });
 
+  it('a client that disconnects while queued does not keep its slot', async () => {
+    const h = await startReceiver({ max_concurrent_requests: 1, max_queue_wait: '30s' });
+    try {
+      let release!: () => void;
+      let entered!: () => void;
+      const inPipeline = new Promise<void>((r) => (entered = r));
+      h.consumer.behaviour = async () => {
+        entered();
+        await new Promise<void>((r) => (release = r));
+      };
+      const first = post(h.url, { 'Content-Type': PROTOBUF }, protobufBody);
+      await inPipeline;
+      const { port } = new URL(h.url);
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(`POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: ${PROTOBUF}\r\nContent-Length: 1000\r\n\r\n`);
+          socket.write(protobufBody.subarray(0, 10), () => setImmediate(() => socket.destroy()));
+        });
+        socket.on('close', () => resolve());
+      });
+      // A request answered without queueing: by then the server has also seen the disconnect.
+      expect((await post(h.url.replace('/v1/metrics', '/elsewhere'), {}, Buffer.alloc(0))).status).toBe(404);
+      h.consumer.behaviour = async () => undefined;
+      release();
+      expect((await first).status).toBe(200);
+      await expectStillServing(h); // would wait in the queue forever if the departed request held the slot
+    } finally {
+      await h.close();
+    }
+  });
+
   it('shutdown lets a request already in the pipeline finish, then refuses new connections', async () => {
     const h = await startReceiver();
     let release!: () => void;
