@@ -85,6 +85,11 @@ export class OtlpReceiver implements Receiver {
       });
       server.listen(this.endpoint.port, this.endpoint.host, () => resolve());
     });
+    if (this.stopped) {
+      // shutdown() ran while the listener was opening: nothing may stay open.
+      server.close();
+      return;
+    }
     server.on('error', (err) => this.settings.logger.error({ err }, 'OTLP receiver server error'));
     this.server = server;
     this.settings.logger.info({ endpoint: this.url() }, 'OTLP receiver listening');

@@ -445,3 +445,12 @@ it('start fails clearly when the port is taken', async () => {
     await first.close();
   }
 });
+
+it('shutdown during start leaves nothing listening', async () => {
+  const consumer = { consume: async () => undefined };
+  const receiver = otlpReceiverFactory.create(receiverSettings(), { ...otlpReceiverFactory.createDefaultConfig(), endpoint: '127.0.0.1:0' }, consumer);
+  const starting = receiver.start();
+  await receiver.shutdown();
+  await starting;
+  expect(receiver.address()).toBeUndefined();
+});
