@@ -25,9 +25,9 @@ const SPEC = {
     simple_query_p99: 1000, complex_analysis_p99: 5000, bulk_operation_p99: 10_000,
     acceptable_error_rate: 0.001,
   },
-  // "Database Operations" → DATABASE_PERFORMANCE_BASELINES
+  // "Database Operations" → DATABASE_PERFORMANCE_BASELINES (bulk_insert_p95: "< 1s per 1000 records")
   database: {
-    simple_select_p95: 50, complex_join_p95: 200, bulk_insert_p95: 1000, connection_acquisition_p95: 10,
+    simple_select_p95: 50, complex_join_p95: 200, bulk_insert_p95: 1000, bulk_insert_per_records: 1000, connection_acquisition_p95: 10,
     max_connections: 20, cache_hit_ratio: 0.85, cache_miss_p95: 100,
   },
   // "2. Throughput Benchmarks" → THROUGHPUT_BASELINES
@@ -73,6 +73,7 @@ describe('pipelines/iora.yaml', () => {
     }).toEqual(SPEC.api);
     expect({
       simple_select_p95: ms(t.simple_select.p95), complex_join_p95: ms(t.complex_join.p95), bulk_insert_p95: ms(t.bulk_insert.p95),
+      bulk_insert_per_records: t.bulk_insert.per_records,
       connection_acquisition_p95: ms(t.connection_acquisition.p95), max_connections: v.resources.max_connections,
       cache_hit_ratio: v.cache.hit_ratio, cache_miss_p95: ms(t.cache.p95),
     }).toEqual(SPEC.database);

@@ -12,6 +12,11 @@ export interface LatencyTarget {
   p99?: string;
   /** This class's own safety margin (the spec's `safety_margins` map); the global one otherwise. */
   safety_margin?: number;
+  /**
+   * The targets are per this many records (the spec's bulk insert: 1 s per 1000 records): scaled by the
+   * records an operation wrote on average in the window (`iora.db.rows_inserted` ÷ bulk inserts).
+   */
+  per_records?: number;
 }
 
 export interface ValidateConfig {
@@ -93,7 +98,7 @@ function checkMargin(value: unknown, path: string, issues: ConfigIssue[]): void 
   if (typeof value !== 'number' || !(value >= 1)) issues.push({ path, message: 'must be a number ≥ 1 (1 means no margin)' });
 }
 
-const TARGET_KEYS = new Set(['p95', 'p99', 'safety_margin']);
+const TARGET_KEYS = new Set(['p95', 'p99', 'safety_margin', 'per_records']);
 
 export function validate(config: ValidateConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -105,7 +110,7 @@ export function validate(config: ValidateConfig): ConfigIssue[] {
       continue;
     }
     for (const key of Object.keys(target)) {
-      if (!TARGET_KEYS.has(key)) issues.push({ path: `${path}::${key}`, message: 'unknown key (use p95, p99, safety_margin)' });
+      if (!TARGET_KEYS.has(key)) issues.push({ path: `${path}::${key}`, message: 'unknown key (use p95, p99, safety_margin, per_records)' });
     }
     if (target.p95 === undefined && target.p99 === undefined) issues.push({ path, message: 'needs p95 or p99' });
     for (const q of ['p95', 'p99'] as const) {
@@ -117,6 +122,9 @@ export function validate(config: ValidateConfig): ConfigIssue[] {
     const p99 = typeof target.p99 === 'string' ? parseDuration(target.p99) : undefined;
     if (p95 !== undefined && p99 !== undefined && p99 < p95) issues.push({ path: `${path}::p99`, message: 'must be ≥ p95' });
     if (target.safety_margin !== undefined) checkMargin(target.safety_margin, `${path}::safety_margin`, issues);
+    if (target.per_records !== undefined && (!Number.isInteger(target.per_records) || target.per_records < 1)) {
+      issues.push({ path: `${path}::per_records`, message: 'must be a positive integer' });
+    }
   }
   checkRatio(config.error_rate, 'error_rate', issues);
   checkRatio(config.cache?.hit_ratio, 'cache::hit_ratio', issues);

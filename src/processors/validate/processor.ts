@@ -12,10 +12,10 @@ import { resourceKey, seriesKey } from '../../pipeline/series-key.js';
 import type { ValidateConfig } from './config.js';
 import { judgeErrorRatios } from './internal/error-rate.js';
 import { JudgementSink, type Judgement } from './internal/judgement.js';
-import { LatencyTargets } from './internal/latency-targets.js';
+import { LatencyTargets, tableKey } from './internal/latency-targets.js';
 import { judgeRates, RATE_FEEDS, type RateGroupMeta } from './internal/rate-checks.js';
 import { ResourceChecks } from './internal/resource-checks.js';
-import { WindowedCounters } from './internal/windowed-counters.js';
+import { WindowedCounters, type WindowTotals } from './internal/windowed-counters.js';
 
 const SCOPE = { name: 'iora/validate' };
 
@@ -29,7 +29,7 @@ export class ValidateStep implements ProcessorStep {
 
   constructor(private readonly config: ValidateConfig) {
     const windowMs = parseDuration(config.window) ?? 60_000;
-    this.latency = new LatencyTargets(config, (metric) => this.unknownUnit(metric));
+    this.latency = new LatencyTargets(config, config.max_series, (metric) => this.unknownUnit(metric));
     this.resources = new ResourceChecks(config, windowMs);
     this.counters = new WindowedCounters(windowMs, config.max_series, (n) => (this.droppedSeries += n));
   }
@@ -39,6 +39,7 @@ export class ValidateStep implements ProcessorStep {
     const sink = new JudgementSink(ctx.nowMs, resourceKey);
     for (const rm of batch.resourceMetrics) this.judgeResource(rm, sink, ctx.nowMs);
     for (const totals of this.counters.takeComplete(ctx.nowMs)) {
+      if (totals.meta.feed.group === 'bulk_rows') this.recordsPerOperation(totals);
       for (const j of judgeRates(totals, this.config)) sink.add(j);
     }
     this.resources.prune(ctx.nowMs);
@@ -77,7 +78,7 @@ export class ValidateStep implements ProcessorStep {
       }
       judgements.push(...this.resources.judge(key, rm.resource, sm.metrics, nowMs));
     }
-    judgements.push(...this.latency.judge(rm.resource, gauges));
+    judgements.push(...this.latency.judge(key, rm.resource, gauges));
     judgements.push(...judgeErrorRatios(rm.resource, gauges, this.config.error_rate));
     for (const j of judgements) sink.add(j);
   }
@@ -104,6 +105,12 @@ export class ValidateStep implements ProcessorStep {
       resourceMetrics: [...batch.resourceMetrics, ...derived],
       findings: sink.findings.length > 0 ? [...(batch.findings ?? []), ...sink.findings] : batch.findings,
     };
+  }
+
+  private recordsPerOperation(totals: WindowTotals<RateGroupMeta>): void {
+    const operations = totals.parts.get('operations') ?? 0;
+    const records = totals.parts.get('records') ?? 0;
+    if (operations > 0) this.latency.setRecordsPerOperation(tableKey(resourceKey(totals.meta.resource), totals.meta.labels), records / operations);
   }
 
   private unknownUnit(metric: string): void {

@@ -55,7 +55,7 @@ describe('validate config', () => {
       targets: {
         simple_query: { p95: '2s', p99: '1s', typo: 1 },
         empty: {},
-        bad: { p95: 'fast', safety_margin: 'x' },
+        bad: { p95: 'fast', safety_margin: 'x', per_records: 0 },
       },
       error_rate: 2,
       cache: { hit_ratio: -1, min_requests: 0 },
@@ -65,11 +65,12 @@ describe('validate config', () => {
     });
     expect(validateFactory.validate(config)).toEqual([
       { path: 'safety_margin', message: 'must be a number ≥ 1 (1 means no margin)' },
-      { path: 'targets::simple_query::typo', message: 'unknown key (use p95, p99, safety_margin)' },
+      { path: 'targets::simple_query::typo', message: 'unknown key (use p95, p99, safety_margin, per_records)' },
       { path: 'targets::simple_query::p99', message: 'must be ≥ p95' },
       { path: 'targets::empty', message: 'needs p95 or p99' },
       { path: 'targets::bad::p95', message: '"fast" is not a duration (use ms, s, m, h, d, w: 30s, 5m, 1h, 7d)' },
       { path: 'targets::bad::safety_margin', message: 'must be a number ≥ 1 (1 means no margin)' },
+      { path: 'targets::bad::per_records', message: 'must be a positive integer' },
       { path: 'error_rate', message: 'must be a ratio between 0 and 1 (0 turns the check off)' },
       { path: 'cache::hit_ratio', message: 'must be a ratio between 0 and 1 (0 turns the check off)' },
       { path: 'cache::min_requests', message: 'must be a positive integer' },

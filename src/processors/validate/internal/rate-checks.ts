@@ -17,7 +17,7 @@ export interface RateGroupMeta {
 
 type Totals = WindowTotals<RateGroupMeta>;
 
-export type RateGroup = 'api' | 'records' | 'analyses' | 'transactions' | 'cache' | 'disk_ops';
+export type RateGroup = 'api' | 'records' | 'analyses' | 'transactions' | 'cache' | 'disk_ops' | 'bulk_rows';
 
 export interface RateFeed {
   group: RateGroup;
@@ -41,6 +41,11 @@ function labelsExcept(attributes: Attributes, drop: ReadonlySet<string>): Record
 const CACHE_NON_IDENTITY = new Set(['iora.cache.result', 'iora_operation_class']);
 const DISK_NON_IDENTITY = new Set(['disk.io.direction']);
 
+/** The table of a DB series, labelled as `baseline` labels its bulk insert series. */
+function tableLabels(a: Attributes): Record<string, string> {
+  return { db_system_name: String(a['db.system.name'] ?? a['db.system'] ?? ''), db_collection_name: String(a['db.collection.name'] ?? '') };
+}
+
 /** Source metric (OTel name) → the check it feeds. Histograms feed their count, sums their value. */
 export const RATE_FEEDS: ReadonlyMap<string, RateFeed> = new Map<string, RateFeed>([
   ['http.server.request.duration', { group: 'api', metricLabel: 'http_server_request_duration_seconds', part: WHOLE, labels: NONE }],
@@ -56,6 +61,17 @@ export const RATE_FEEDS: ReadonlyMap<string, RateFeed> = new Map<string, RateFee
       labels: (a) => labelsExcept(a, CACHE_NON_IDENTITY),
     },
   ],
+  // Bulk inserts and the rows they wrote, per table: the records per operation of per-records targets.
+  [
+    'db.client.operation.duration',
+    {
+      group: 'bulk_rows',
+      metricLabel: 'db_client_operation_duration_seconds',
+      part: (a) => (a['iora.db.query_class'] === 'bulk_insert' ? 'operations' : undefined),
+      labels: tableLabels,
+    },
+  ],
+  ['iora.db.rows_inserted', { group: 'bulk_rows', metricLabel: 'iora_db_rows_inserted_total', part: () => 'records', labels: tableLabels }],
   // The device's completed reads/writes (/proc/diskstats), not the process's read/write system calls,
   // which count sockets and pipes too.
   [
@@ -142,6 +158,9 @@ export function judgeRates(t: Totals, config: ValidateConfig): Judgement[] {
       }
       break;
     }
+    case 'bulk_rows':
+      // Not a check of its own: it scales per-records latency targets (see latency-targets.ts).
+      break;
     case 'disk_ops':
       for (const [direction, limit] of [['read', rs.read_iops], ['write', rs.write_iops]] as const) {
         if (limit <= 0) continue;
