@@ -10,7 +10,7 @@ import type { BenchReport, ScenarioResult } from './report.js';
 import { runScenario } from './run-scenario.js';
 import { loadScenarioFile } from './scenario-file.js';
 import type { Scenario } from './scenario.js';
-import { resolveTargets } from './targets.js';
+import { findProfile, loadProfileTargets, resolveTargets, type ProfileTargets } from './targets.js';
 
 export interface BenchOptions {
   file: string;
@@ -30,8 +30,8 @@ function historyEntry(report: BenchReport): unknown {
   return { at: report.finishedAt, file: report.file, runs: report.runs, failed: report.failed, baselineUpdated: report.baseline.updated, scenarios };
 }
 
-function evaluate(scenario: Scenario, runs: ScenarioResult['runs'], baseline: Baseline | undefined, opts: BenchOptions): ScenarioResult {
-  const targets = resolveTargets(scenario);
+function evaluate(scenario: Scenario, runs: ScenarioResult['runs'], baseline: Baseline | undefined, profile: ProfileTargets, opts: BenchOptions): ScenarioResult {
+  const targets = resolveTargets(scenario, profile);
   const recorded = baseline?.scenarios[scenario.name];
   const notes: string[] = [];
   if (!recorded) notes.push('no baseline for this scenario yet: judged against its targets only');
@@ -57,13 +57,14 @@ function evaluate(scenario: Scenario, runs: ScenarioResult['runs'], baseline: Ba
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const scenarios = loadScenarioFile(opts.file);
+  const profile = loadProfileTargets(findProfile());
   const baseline = readBaseline(opts.baselinePath);
   const cwd = dirname(resolve(opts.file));
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     const runOpts = { runs: opts.runs, cwd, log: opts.log, ...(opts.progressStream ? { progressStream: opts.progressStream } : {}) };
     const runs = await runScenario(scenario, runOpts);
-    results.push(evaluate(scenario, runs, baseline, opts));
+    results.push(evaluate(scenario, runs, baseline, profile, opts));
   }
   const report: BenchReport = {
     file: opts.file,

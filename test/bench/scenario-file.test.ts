@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BenchInputError } from '../../src/bench/input-error.js';
 import { parseScenarioFile } from '../../src/bench/scenario-file.js';
-import { resolveTargets } from '../../src/bench/targets.js';
 
 function problems(text: string): readonly string[] {
   try {
@@ -73,11 +72,6 @@ describe('parseScenarioFile', () => {
     expect(s).toMatchObject({ body: '{"a":1}', headers: { 'content-type': 'application/json' } });
     const [t] = parseScenarioFile('scenarios:\n  - { name: a, url: "http://h/", method: POST, body: "x=1", headers: { Content-Type: text/plain }, targets: { p95: 1s } }\n', 'f.yaml');
     expect(t).toMatchObject({ body: 'x=1', headers: { 'Content-Type': 'text/plain' } });
-  });
-
-  it('operation class targets come from the profile; explicit targets win', () => {
-    const [s] = parseScenarioFile('scenarios:\n  - { name: a, url: "http://h/", operation_class: complex_analysis, targets: { p99: 3s } }\n', 'f.yaml');
-    expect(resolveTargets(s!)).toEqual({ p95: 2000, p99: 3000, errorRate: 0.001 });
   });
 
   it('a problem in defaults is reported once, at defaults', () => {
