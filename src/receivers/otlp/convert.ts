@@ -325,28 +325,35 @@ function exponentialPoint(p: Message): ExponentialHistogramPoint {
   return point;
 }
 
-function attributes(msg: Message, key: string): Attributes {
+/** Attribute values nest (lists of lists, maps of maps); deeper than this is rejected rather than recursed into. */
+const MAX_VALUE_DEPTH = 8;
+
+function attributes(msg: Message, key: string, depth = 0): Attributes {
   const out: Record<string, AttributeValue> = {};
   for (const kv of messages(msg, key)) {
     const name = string(kv, 'key');
     const value = message(kv, 'value');
-    const flat = value === undefined ? undefined : flatten(value);
+    const flat = value === undefined ? undefined : flatten(value, depth);
     if (name !== '' && flat !== undefined) out[name] = flat;
   }
   return out;
 }
 
 /** An AnyValue as a label-friendly scalar; undefined when it holds nothing. */
-function flatten(v: Message): AttributeValue | undefined {
+function flatten(v: Message, depth: number): AttributeValue | undefined {
   if (has(v, 'stringValue')) return string(v, 'stringValue');
   if (has(v, 'boolValue')) return bool(v, 'boolValue');
   if (has(v, 'intValue')) return int64(v, 'intValue');
   if (has(v, 'doubleValue')) return double(v, 'doubleValue');
+  const nested = has(v, 'arrayValue') || has(v, 'kvlistValue');
+  if (nested && depth >= MAX_VALUE_DEPTH) {
+    throw new InvalidPointError(`attribute values are nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
   if (has(v, 'arrayValue')) {
     const values = messages(message(v, 'arrayValue') as Message, 'values');
-    return values.map((item) => String(flatten(item) ?? '')).join(',');
+    return values.map((item) => String(flatten(item, depth + 1) ?? '')).join(',');
   }
-  if (has(v, 'kvlistValue')) return JSON.stringify(attributes(message(v, 'kvlistValue') as Message, 'values'));
+  if (has(v, 'kvlistValue')) return JSON.stringify(attributes(message(v, 'kvlistValue') as Message, 'values', depth + 1));
   if (has(v, 'bytesValue')) {
     const bytes = field(v, 'bytesValue');
     return bytes instanceof Uint8Array ? Buffer.from(bytes).toString('base64') : string(v, 'bytesValue');

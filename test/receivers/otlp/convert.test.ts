@@ -107,3 +107,26 @@ describe('convertRequest', () => {
     expect(() => convertRequest(bad)).toThrow('resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[1].attributes must be a list');
   });
 });
+
+describe('nested attribute values', () => {
+  function nested(levels: number): object {
+    let value: object = { stringValue: 'x' };
+    for (let i = 0; i < levels; i++) value = { arrayValue: { values: [value] } };
+    return value;
+  }
+  const gauge = (value: object): object => ({
+    name: 'g',
+    gauge: { dataPoints: [{ timeUnixNano: T, asDouble: 1, attributes: [{ key: 'k', value }] }] },
+  });
+
+  it('flattens up to 8 levels', () => {
+    const { batch } = convertRequest(requestWith([gauge(nested(8))]));
+    expect(batch.resourceMetrics[0]?.scopes[0]?.metrics[0]?.points[0]?.attributes).toEqual({ k: 'x' });
+  });
+
+  it('rejects deeper values instead of recursing without bound', () => {
+    expect(convertRequest(requestWith([gauge(nested(50_000))])).reasons).toEqual([
+      'metric "g": attribute values are nested deeper than 8 levels',
+    ]);
+  });
+});
