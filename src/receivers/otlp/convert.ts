@@ -2,7 +2,8 @@
 // - Times: nanoseconds → milliseconds. Start times pass through untouched, so a reset (a new start time on a
 //   cumulative series) reaches downstream as a new startTimeMs; temporality passes through as sent.
 // - Attributes are flattened to string | number | boolean: arrays joined with ',' (as the agent does),
-//   key-value lists as JSON, bytes as base64; attributes without a value are dropped.
+//   key-value lists as JSON, bytes as base64; attributes without a value are dropped; values nested deeper
+//   than 8 levels reject their point.
 // - Invalid data points are rejected one by one (OTLP partial success) with a reason; the rest go on:
 //   non-finite values, counts that do not add up, histogram bounds/bucket mismatches, missing timestamps,
 //   unspecified temporality, a metric without a name.
