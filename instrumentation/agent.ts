@@ -24,8 +24,17 @@ import { agentResource } from './resource.js';
 import { readSettings, type AgentSettings } from './settings.js';
 import { AGENT_METER, agentViews } from './views.js';
 
+export interface PipelineContext {
+  settings: AgentSettings;
+  logger: Logger;
+  /** The agent's resource, for the pipeline's self-telemetry. */
+  resource: Attributes;
+  /** Names the ports the pipeline serves on (its /metrics), so requests to them are not measured as the app's. */
+  ignoreServerPorts(ports: readonly number[]): void;
+}
+
 /** Starts the embedded pipeline fed by `source`; resolves to its shutdown. */
-export type PipelineStarter = (source: InProcessSource, settings: AgentSettings, logger: Logger, resource: Attributes) => Promise<() => Promise<void>>;
+export type PipelineStarter = (source: InProcessSource, context: PipelineContext) => Promise<() => Promise<void>>;
 
 export interface AgentOptions {
   env: NodeJS.ProcessEnv;
@@ -105,17 +114,25 @@ function otlpExporter(settings: AgentSettings, baseUrl: string): PushMetricExpor
 
 /** The default embedded pipeline: the package's own config loader and service, loaded only in embedded mode. */
 export function packagePipelineStarter(baseUrl: string): PipelineStarter {
-  return async (source, settings, logger, resource) => {
+  return async (source, { settings, logger, resource, ignoreServerPorts }) => {
     const { loadConfig } = (await import(new URL('../src/pipeline/config.js', baseUrl).href)) as typeof import('../src/pipeline/config.js');
     const { Service } = (await import(new URL('../src/pipeline/service.js', baseUrl).href)) as typeof import('../src/pipeline/service.js');
     const path = settings.configPath ?? fileURLToPath(new URL('../../pipelines/default.yaml', baseUrl));
     const { config, errors } = loadConfig(path, process.env);
     if (!config) throw new Error(`invalid pipeline config ${path}: ${errors.join('; ')}`);
+    ignoreServerPorts([...config.receivers.values(), ...config.exporters.values()].flatMap((c) => endpointPort(c.config)));
     const service = new Service(config, { logger: logger.child({ component: 'pipeline' }), host: { inProcess: source }, resource });
     await service.start();
     logger.info({ config: path }, 'iora pipeline running in-process');
     return () => service.shutdown();
   };
+}
+
+/** The port of a component's `endpoint: host:port` setting, if it has one. */
+function endpointPort(config: object): number[] {
+  const endpoint = (config as { endpoint?: unknown }).endpoint;
+  const port = typeof endpoint === 'string' ? Number(/:(\d+)$/.exec(endpoint)?.[1]) : NaN;
+  return Number.isInteger(port) && port > 0 ? [port] : [];
 }
 
 function registerEsmHook(baseUrl: string, logger: Logger): void {
@@ -161,7 +178,8 @@ export function startAgent(options: AgentOptions): Agent | undefined {
 
   const parts: { shutdown(): void }[] = [];
   const on = settings.instrumentations;
-  if (on.has('http')) parts.push(new ServerRequestRecorder(meter, onError('HTTP server timing')));
+  const serverRequests = on.has('http') ? new ServerRequestRecorder(meter, onError('HTTP server timing')) : undefined;
+  if (serverRequests) parts.push(serverRequests);
   if (on.has('process')) parts.push(new ProcessMetrics(meter, { dataDir: settings.dataDir, onError: (s, err) => onError(`process metric ${s}`)(err) }));
   const cache = new CacheRecorder(meter);
   publishBusinessInstruments(createBusinessInstruments(meter, cache));
@@ -176,7 +194,14 @@ export function startAgent(options: AgentOptions): Agent | undefined {
   const agent = new Agent(settings, logger, meterProvider, tracerProvider, parts, disableInstrumentations);
   if (inProcess) {
     const starter = options.startPipeline ?? packagePipelineStarter(options.baseUrl);
-    agent.runPipeline(starter(inProcess, settings, logger, plainAttributes(resource.attributes)));
+    agent.runPipeline(
+      starter(inProcess, {
+        settings,
+        logger,
+        resource: plainAttributes(resource.attributes),
+        ignoreServerPorts: (ports) => serverRequests?.ignoreServerPorts(ports),
+      }),
+    );
   }
   logger.debug({ mode: settings.collectorUrl ? 'collector' : 'embedded', collector: settings.collectorUrl }, 'iora agent started');
   return agent;
