@@ -138,7 +138,8 @@ class DocumentReader {
 
   error(path: readonly string[], message: string): void {
     const line = this.lineOf(path);
-    this.found.push({ line: line ?? Infinity, text: `${joinPath(path)} ${message}${line === undefined ? '' : ` (line ${line})`}` });
+    const where = path.length === 0 ? 'the config' : joinPath(path);
+    this.found.push({ line: line ?? Infinity, text: `${where} ${message}${line === undefined ? '' : ` (line ${line})`}` });
   }
 
   get errorCount(): number {

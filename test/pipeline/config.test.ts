@@ -108,6 +108,13 @@ describe('loadConfig', () => {
     expect(collector.config?.receivers.get('otlp')?.config).toMatchObject({ endpoint: '0.0.0.0:4318' });
   });
 
+  it('says so when the file is not a mapping at all', () => {
+    expect(parseConfig('- receivers\n', 'x', {}, { factories }).errors).toEqual([
+      'the config must be a mapping',
+      'service::pipelines must define at least one pipeline (service::pipelines::metrics)',
+    ]);
+  });
+
   it('names the file when it cannot be read', () => {
     expect(loadConfig('/nonexistent/iora.yaml').errors[0]).toMatch(/^cannot read config \/nonexistent\/iora\.yaml: ENOENT/);
   });
