@@ -1,5 +1,5 @@
-// The classification decision for one point, cached per distinct set of the attributes it depends on
-// (metric, method, route, query class, system): pattern matching runs once per route, not per point.
+// The classification decision for one point: by metric, cache system or DB query class (set lookups),
+// else by route pattern, whose decision is cached per method and route so matching runs once per route.
 
 import type { Attributes } from '../../../pipeline/model.js';
 import type { ClassifyConfig } from '../config.js';
@@ -31,7 +31,7 @@ export class Classifier {
   private readonly queryClasses: ReadonlySet<string>;
   private readonly cacheSystems: ReadonlySet<string>;
   private readonly decisions = new Map<string, string | null>();
-  /** How many times the decision cache was full and started over (self-observability in tests and logs). */
+  /** How many times the route decision cache was full and started over (tests read it). */
   resets = 0;
 
   constructor(private readonly config: ClassifyConfig) {
@@ -47,14 +47,23 @@ export class Classifier {
 
   /** The operation class of a point of `metricName`, or undefined when it belongs to none. */
   classify(metricName: string, attributes: Attributes): string | undefined {
-    const method = firstString(attributes, METHOD_KEYS);
-    const route = attributes[ROUTE_KEY];
-    const queryClass = attributes[QUERY_CLASS_KEY];
+    const byMetric = this.metricClasses.get(metricName);
+    if (byMetric !== undefined) return byMetric;
     const system = firstString(attributes, DB_SYSTEM_KEYS);
-    const key = `${metricName}\u0001${method ?? ''}\u0001${route ?? ''}\u0001${queryClass ?? ''}\u0001${system ?? ''}`;
+    if (system !== undefined && this.cacheSystems.has(system.toLowerCase())) return 'cache';
+    const queryClass = attributes[QUERY_CLASS_KEY];
+    if (typeof queryClass === 'string' && this.queryClasses.has(queryClass)) return queryClass;
+    const route = attributes[ROUTE_KEY];
+    if (route === undefined) return undefined;
+    return this.routeClass(firstString(attributes, METHOD_KEYS)?.toUpperCase(), String(route));
+  }
+
+  /** Route matching is the costly part: its decision is remembered per method and route. */
+  private routeClass(method: string | undefined, route: string): string | undefined {
+    const key = method === undefined ? route : `${method} ${route}`;
     const known = this.decisions.get(key);
     if (known !== undefined) return known ?? undefined;
-    const decision = this.decide(metricName, method, route === undefined ? undefined : String(route), queryClass, system);
+    const decision = this.matchRoute(method, route);
     if (this.decisions.size >= this.config.max_cached_decisions) {
       this.decisions.clear();
       this.resets++;
@@ -63,23 +72,11 @@ export class Classifier {
     return decision;
   }
 
-  private decide(
-    metricName: string,
-    method: string | undefined,
-    route: string | undefined,
-    queryClass: unknown,
-    system: string | undefined,
-  ): string | undefined {
-    const byMetric = this.metricClasses.get(metricName);
-    if (byMetric !== undefined) return byMetric;
-    if (system !== undefined && this.cacheSystems.has(system.toLowerCase())) return 'cache';
-    if (typeof queryClass === 'string' && this.queryClasses.has(queryClass)) return queryClass;
-    if (route === undefined) return undefined;
-    const upperMethod = method?.toUpperCase();
+  private matchRoute(method: string | undefined, route: string): string | undefined {
     for (const rule of this.rules) {
-      if (rule.methods && (upperMethod === undefined || !rule.methods.has(upperMethod))) continue;
+      if (rule.methods && (method === undefined || !rule.methods.has(method))) continue;
       for (const p of rule.patterns) {
-        if (p.method !== undefined && p.method !== upperMethod) continue;
+        if (p.method !== undefined && p.method !== method) continue;
         if (p.route.test(route)) return rule.operationClass;
       }
     }
