@@ -10,15 +10,14 @@ import { createDefaultConfig, type RegressionThresholds } from '../processors/re
 import { SEVERITY_NAMES, severityLevel } from '../processors/regression/internal/detector.js';
 import { mean } from '../stats/descriptive.js';
 import { estimateMean, welchTest, type MeanEstimate } from '../stats/welch-test.js';
-import { METRIC_UNITS, METRICS, RUN_INTERVAL_CONFIDENCE, type Estimate, type MetricName, type RunMeasurement } from './measurement.js';
-import { normalQuantile } from '../stats/rank-interval.js';
+import { METRIC_UNITS, METRICS, RUN_INTERVAL_Z, type Estimate, type MetricName, type RunMeasurement } from './measurement.js';
 import type { Targets } from './scenario.js';
 
 export const FAIL_ON_LEVELS = ['medium', 'high', 'critical'] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 
 const REGRESSION_DEFAULTS = createDefaultConfig();
-/** The `regression` processor's defaults: medium > 10%, high > 15%, critical > 25%. */
+/** The `regression` processor's defaults: medium ≥ 10%, high ≥ 15%, critical ≥ 25%. */
 export const DEFAULT_THRESHOLDS: RegressionThresholds = REGRESSION_DEFAULTS.thresholds;
 /** How sure a change must be before it counts (the regression processor's confidence level). */
 export const DEFAULT_CONFIDENCE_LEVEL = REGRESSION_DEFAULTS.confidence_level;
@@ -67,7 +66,6 @@ const TARGET_OF: Readonly<Record<MetricName, keyof Targets>> = {
 const RELATIVE_METRICS: ReadonlySet<MetricName> = new Set(['latency_p50', 'latency_p95', 'latency_p99', 'throughput']);
 const LOWER_IS_WORSE: ReadonlySet<MetricName> = new Set(['throughput']);
 
-const Z_RUN = normalQuantile(1 - (1 - RUN_INTERVAL_CONFIDENCE) / 2);
 const TINY = 1e-9;
 
 /**
@@ -80,7 +78,7 @@ function logEstimate(estimates: readonly Estimate[]): MeanEstimate | undefined {
   if (usable.length >= 2) return estimateMean(usable.map((e) => Math.log(e.value)));
   const only = usable[0]!;
   const spread = Math.log(Math.max(only.upper, TINY)) - Math.log(Math.max(only.lower, TINY));
-  return { mean: Math.log(only.value), standardError: spread / (2 * Z_RUN), degreesOfFreedom: Infinity };
+  return { mean: Math.log(only.value), standardError: spread / (2 * RUN_INTERVAL_Z), degreesOfFreedom: Infinity };
 }
 
 function format(metric: MetricName, value: number): string {

@@ -3,7 +3,7 @@
 // how precise it is.
 
 import { sortedQuantile } from '../stats/descriptive.js';
-import { quantileRankInterval } from '../stats/rank-interval.js';
+import { normalQuantile, quantileRankInterval } from '../stats/rank-interval.js';
 import type { AgentDelta } from './agent-metrics.js';
 
 export const METRICS = ['latency_p50', 'latency_p95', 'latency_p99', 'throughput', 'error_ratio'] as const;
@@ -23,9 +23,9 @@ const LATENCY_QUANTILES: ReadonlyArray<[MetricName, number]> = [
   ['latency_p99', 0.99],
 ];
 
-/** Confidence of the within-run intervals. */
+/** Confidence of the within-run intervals, and its two-sided z (1.96). */
 export const RUN_INTERVAL_CONFIDENCE = 0.95;
-const Z_95 = 1.959964;
+export const RUN_INTERVAL_Z = normalQuantile(1 - (1 - RUN_INTERVAL_CONFIDENCE) / 2);
 
 /** A value with its 95% interval; NaN everywhere when there was nothing to measure. */
 export interface Estimate {
@@ -66,16 +66,16 @@ function quantileEstimate(sorted: readonly number[], q: number): Estimate {
 function proportionEstimate(hits: number, total: number): Estimate {
   if (total === 0) return NO_DATA;
   const p = hits / total;
-  const z2 = Z_95 * Z_95;
+  const z2 = RUN_INTERVAL_Z * RUN_INTERVAL_Z;
   const center = (p + z2 / (2 * total)) / (1 + z2 / total);
-  const half = (Z_95 * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / (1 + z2 / total);
+  const half = (RUN_INTERVAL_Z * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / (1 + z2 / total);
   return { value: p, lower: Math.max(0, center - half), upper: Math.min(1, center + half) };
 }
 
 /** Completions as a Poisson count: ±z·√n over the elapsed time. */
 function rateEstimate(count: number, seconds: number): Estimate {
   if (seconds <= 0) return NO_DATA;
-  const half = Z_95 * Math.sqrt(count);
+  const half = RUN_INTERVAL_Z * Math.sqrt(count);
   return { value: count / seconds, lower: Math.max(0, count - half) / seconds, upper: (count + half) / seconds };
 }
 
