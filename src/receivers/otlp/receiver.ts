@@ -230,9 +230,9 @@ export class OtlpReceiver implements Receiver {
         this.settings.logger.info('the pipeline accepts OTLP data again');
       }
     }
-    this.points.add(acceptedPoints, { outcome: 'accepted' });
+    this.points.add(acceptedPoints, { component: this.settings.id, outcome: 'accepted' });
     if (rejectedPoints > 0) {
-      this.points.add(rejectedPoints, { outcome: 'rejected' });
+      this.points.add(rejectedPoints, { component: this.settings.id, outcome: 'rejected' });
       this.settings.logger.debug({ rejectedPoints, reasons }, 'OTLP request partly rejected');
     }
     const message = rejectedPoints > 0 ? `rejected ${rejectedPoints} data point(s): ${reasons.join('; ')}` : '';
@@ -273,7 +273,7 @@ export class OtlpReceiver implements Receiver {
   }
 
   private send(res: ServerResponse, status: number, encoding: Encoding, body: Buffer): void {
-    this.requests.add(1, { 'http.response.status_code': status });
+    this.requests.add(1, { component: this.settings.id, 'http.response.status_code': status });
     if (res.destroyed) return;
     res.writeHead(status, { 'Content-Type': CONTENT_TYPES[encoding], 'Content-Length': body.length });
     res.end(body);
