@@ -55,8 +55,8 @@ export class Service {
   private readonly instruments: PipelineInstruments;
   /** Entry consumer of each pipeline, for self-telemetry; filled by start(). */
   private readonly pipelineEntries: Consumer[] = [];
-  /** Components in start order. */
-  private running: Running[] = [];
+  /** Every created component, in start order. On any failure all of them are shut down (safe without start). */
+  private components: Running[] = [];
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   /** Self-telemetry flows only while every component is up: after start, until the final flush. */
   private telemetryFlowing = false;
@@ -95,18 +95,13 @@ export class Service {
         this.pipelineEntries.push(entry);
       }
       this.buildReceivers(entries);
-      // Creation order is receivers-last already; start exporters first, processors nearest the exporters next.
-      const order: ComponentKind[] = ['exporter', 'processor', 'receiver'];
-      const sorted = order.flatMap((kind) => this.running.filter((r) => r.kind === kind));
-      this.running = [];
-      for (const r of sorted) {
+      // Created in start order: exporters, processors nearest the exporters first, receivers last.
+      for (const r of this.components) {
         try {
           await r.component.start();
         } catch (err) {
-          this.running.push(r); // shut down a half-started component too
           throw new Error(`cannot start ${r.kind} "${r.id}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
-        this.running.push(r);
       }
     } catch (err) {
       this.state = 'running';
@@ -116,7 +111,7 @@ export class Service {
     this.state = 'running';
     this.telemetryFlowing = true;
     this.logger.info(
-      { pipelines: this.config.pipelines.map((p) => p.name), components: this.running.length },
+      { pipelines: this.config.pipelines.map((p) => p.name), components: this.components.length },
       'pipeline service started',
     );
   }
@@ -137,14 +132,14 @@ export class Service {
         errors.push(new Error(`${r.kind} "${r.id}": ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
       }
     };
-    const reversed = [...this.running].reverse();
+    const reversed = [...this.components].reverse();
     for (const r of reversed.filter((c) => c.kind === 'receiver')) await stop(r);
     // Last self-telemetry through the still-running processors and exporters.
     await this.telemetry.flush().catch((err: unknown) => errors.push(err instanceof Error ? err : new Error(String(err))));
     this.telemetryFlowing = false;
     for (const r of reversed.filter((c) => c.kind !== 'receiver')) await stop(r);
     await this.telemetry.shutdown().catch((err: unknown) => errors.push(err instanceof Error ? err : new Error(String(err))));
-    this.running = [];
+    this.components = [];
     if (errors.length > 0) {
       throw new AggregateError(errors, `pipeline shutdown: ${errors.map((e) => e.message).join('; ')}`);
     }
@@ -175,7 +170,7 @@ export class Service {
     if (!entry) throw new Error(`${kind} "${id}" is used by a pipeline but not configured`);
     try {
       const component = this.factory(kind, entry.type).create(this.settings(kind, id, pipeline), entry.config, next);
-      this.running.push({ kind, id, component, ...(pipeline === undefined ? {} : { pipeline }) });
+      this.components.push({ kind, id, component, ...(pipeline === undefined ? {} : { pipeline }) });
       return component;
     } catch (err) {
       throw new Error(`cannot create ${kind} "${id}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });

@@ -71,7 +71,7 @@ describe('Service', () => {
     expect(metricNames(rec, 'mem/y')).toEqual(['m.two']);
   });
 
-  it('names the component that failed to start and shuts down what had started', async () => {
+  it('names the component that failed to start and shuts down every component it created', async () => {
     const { rec, service } = setup(TWO_PIPELINES);
     rec.failStart.add('tag/1');
     await expect(service.start()).rejects.toThrow('cannot start processor "tag/1": boom');
@@ -80,6 +80,9 @@ describe('Service', () => {
       'start mem/y',
       'start tag/2@metrics',
       'start tag/1@metrics',
+      'shutdown rec/b',
+      'shutdown rec/a',
+      // tag/2@metrics/second is shut down too, but the processor helper skips the step's shutdown when it never started
       'shutdown tag/1@metrics',
       'shutdown tag/2@metrics',
       'shutdown mem/y',
