@@ -158,7 +158,7 @@ export function startAgent(options: AgentOptions): Agent | undefined {
   }
   if (options.registerEsmHook) registerEsmHook(options.baseUrl, logger);
 
-  const resource = agentResource();
+  const resource = agentResource(options.env);
   let reader = options.reader;
   let inProcess: InProcessReader | undefined;
   if (!reader) {
