@@ -10,7 +10,7 @@ import type { ProcessorStep, StepContext } from '../../pipeline/processor-helper
 import { SeriesLimiter } from '../../pipeline/series-limiter.js';
 import type { RegressionConfig } from './config.js';
 import { indexDerivedSeries, indexSourceSeries, indexTrafficGroups, type DerivedSeries, type TrafficGroup } from './internal/derived-index.js';
-import { evaluate, NORMAL, type DetectorRules, type DetectorState } from './internal/detector.js';
+import { evaluate, NORMAL, withoutVerdict, type DetectorRules, type DetectorState } from './internal/detector.js';
 import { regressionFinding, RegressionSeries } from './internal/output.js';
 import { readErrorRatio, readLatency, readThroughput, type Reading } from './internal/signals.js';
 import { TrafficReference } from './internal/traffic-reference.js';
@@ -68,6 +68,7 @@ export class RegressionStep implements ProcessorStep {
     if (this.config.signals.latency) {
       for (const [key, s] of derived) {
         const reading = readLatency(s, this.config);
+        if (reading === undefined) this.noVerdict(`${key}\u0003latency`);
         const state = reading && this.stateFor(`${key}\u0003latency`, s.labels, ctx, sources.get(key));
         if (reading && state) record(s, state, reading);
       }
@@ -79,6 +80,7 @@ export class RegressionStep implements ProcessorStep {
         state.reference ??= new TrafficReference(this.halfLifeMs);
         const reading = read(group, state.reference, this.config);
         if (reading) record(group, state, reading);
+        else this.noVerdict(`${key}\u0003${signal}`);
         this.learnTraffic(state, state.reference, group, ctx.nowMs);
       }
     }
@@ -127,6 +129,14 @@ export class RegressionStep implements ProcessorStep {
     });
     if (verdict.event === 'fire') this.settings.logger.info({ component: this.settings.id }, finding.message);
     return { level: verdict.level, finding };
+  }
+
+  private noVerdict(key: string): void {
+    const state = this.states.get(key);
+    if (state === undefined) return;
+    const verdict = withoutVerdict(state.detector);
+    state.detector = verdict.state;
+    this.quarantine(state, verdict.hold);
   }
 
   private quarantine(state: SeriesState, hold: { untilMs: number } | 'release' | undefined): void {

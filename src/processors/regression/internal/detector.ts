@@ -1,7 +1,7 @@
 // The per-series regression state machine, pure: one evaluation in, the new state and what to do out.
 //
 //   normal ──degraded──► pending ──degraded for `for`──► firing ──not degraded──► normal (resolved)
-//              ▲            │not degraded                     
+//              ▲            │not degraded, or no verdict
 //              └────────────┘
 //
 // "Degraded" means all of: the degradation is at least the medium threshold, AND the difference is
@@ -57,6 +57,14 @@ export function severityLevel(degradation: number, t: RegressionThresholds): num
 }
 
 export const NORMAL: DetectorState = { phase: 'normal', sinceMs: 0 };
+
+/**
+ * A window that allows no verdict (too few samples, baseline not ready) is no evidence of a regression:
+ * a pending one starts over (as a Prometheus rule without data), a firing one stays as it is.
+ */
+export function withoutVerdict(state: DetectorState): Pick<Verdict, 'state' | 'hold'> {
+  return state.phase === 'pending' ? { state: NORMAL, hold: 'release' } : { state };
+}
 
 export function evaluate(state: DetectorState, obs: Observation, nowMs: number, rules: DetectorRules): Verdict {
   const level = obs.significant ? severityLevel(obs.degradation, rules.thresholds) : 0;
