@@ -1,5 +1,5 @@
 // Every query of every provisioned dashboard, run through a real Prometheus (Debian package) that scraped
-// a real app under the agent while load ran. A query returns data, or the metrics it reads do not exist
+// a real app under the agent (the I.O.R.A. profile, windows shortened) while load ran. A query returns data, or the metrics it reads do not exist
 // in this run (derived series of processors the pipeline lacks or targets it does not judge, alerts that
 // did not fire): a query that returns nothing although its metrics exist is a dashboard bug (wrong label,
 // wrong name, wrong quantile). The report printed at the end lists every panel query and what it returned.
@@ -45,44 +45,29 @@ const registerJs = join(repoRoot, 'dist', 'instrumentation', 'register.js');
 const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 
 /**
- * The I.O.R.A. profile when it loads (all processors), else the default pipeline; with short windows so
- * baselines form within the test, and /metrics on the test's port.
+ * The I.O.R.A. profile (every processor, every target) with short windows so baselines and growth rates
+ * form within the test, learning in memory, and /metrics on the test's port.
  */
 function writePipelineConfig(dir: string): string {
-  const candidates = ['iora.yaml', 'default.yaml'].map((f) => join(repoRoot, 'pipelines', f)).filter(existsSync);
-  for (const source of candidates) {
-    const config = parse(readFileSync(source, 'utf8')) as {
-      processors?: Record<string, Record<string, unknown> | null>;
-      exporters: Record<string, Record<string, unknown> | null>;
-      service: { pipelines: Record<string, { exporters: string[] }> };
-    };
-    config.exporters = { prometheus: { ...config.exporters.prometheus, endpoint: `127.0.0.1:${METRICS_PORT}` } };
-    for (const pipeline of Object.values(config.service.pipelines)) pipeline.exporters = ['prometheus'];
-    if (config.processors?.leak !== undefined) {
-      config.processors.leak = { ...config.processors.leak, window: '20s', min_span: '5s', min_samples: 5 };
-    }
-    if (config.processors?.baseline !== undefined) {
-      config.processors.baseline = {
-        ...config.processors.baseline,
-        window: '5s',
-        bucket: '5s',
-        period: '30s',
-        min_samples: 20,
-        min_coverage: 0.2,
-        store: '',
-      };
-    }
-    const file = join(dir, 'pipeline.yaml');
-    writeFileSync(file, stringify(config));
-    try {
-      execFileSync(process.execPath, [cli, 'check-config', file], { stdio: 'pipe' });
-      console.log(`dashboards test pipeline: ${source} with short windows`);
-      return file;
-    } catch (err) {
-      console.log(`dashboards test: ${source} does not load here, trying the next: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
-    }
+  const config = parse(readFileSync(join(repoRoot, 'pipelines', 'iora.yaml'), 'utf8')) as {
+    processors: Record<string, Record<string, unknown> | null>;
+    exporters: Record<string, Record<string, unknown> | null>;
+    service: { pipelines: Record<string, { exporters: string[] }> };
+  };
+  config.exporters = { prometheus: { ...config.exporters.prometheus, endpoint: `127.0.0.1:${METRICS_PORT}` } };
+  for (const pipeline of Object.values(config.service.pipelines)) pipeline.exporters = ['prometheus'];
+  const shorten: Record<string, Record<string, unknown>> = {
+    baseline: { window: '5s', bucket: '5s', period: '30s', min_samples: 20, min_coverage: 0.2, store: '' },
+    validate: { window: '10s' },
+    leak: { window: '20s', min_span: '5s', min_samples: 5 },
+  };
+  for (const [id, overrides] of Object.entries(shorten)) {
+    if (config.processors[id] !== undefined) config.processors[id] = { ...config.processors[id], ...overrides };
   }
-  throw new Error('no pipeline config in pipelines/ loads');
+  const file = join(dir, 'pipeline.yaml');
+  writeFileSync(file, stringify(config));
+  execFileSync(process.execPath, [cli, 'check-config', file], { stdio: 'pipe' });
+  return file;
 }
 
 /** deploy/prometheus.yml's agents job (honor_labels and all) pointed at the app, scraping every second. */
@@ -254,21 +239,31 @@ describe('dashboards against a real Prometheus scraping a real app under the age
     expect(broken.map((o) => `${o.dashboard} / ${o.panel} / ${o.refId}: ${o.expr}`)).toEqual([]);
   });
 
-  it('gets data from most panels: the raw series every panel group needs are there', () => {
-    const withData = new Set(outcomes.filter((o) => o.series > 0).map((o) => `${o.dashboard} / ${o.panel}`));
-    for (const panel of [
-      'overview.json / Request rate by route',
-      'overview.json / Error ratio',
-      'overview.json / Latency p95 by operation class — baseline, band, target',
-      'database.json / Operation latency p95 by query class and system',
-      'database.json / Bulk insert time per 1000 rows',
-      'database.json / Cache hit ratio against its 85% floor',
-      'database.json / Pool wait p95 (connection acquisition)',
-      'resources.json / CPU average and peak (5m)',
-      'resources.json / RSS and virtual memory against limits',
-      'resources.json / Event loop delay',
+  it('gets data from the raw series of every panel group and from the derived series of the profile', () => {
+    const withData = new Set(outcomes.filter((o) => o.series > 0).map((o) => `${o.dashboard} / ${o.panel} / ${o.refId}`));
+    for (const query of [
+      'overview.json / Request rate by route / A',
+      'overview.json / Error ratio / A',
+      'overview.json / Error ratio / B',
+      'overview.json / Latency p95 by operation class — baseline, band, target / A',
+      'overview.json / Latency p95 by operation class — baseline, band, target / B',
+      'overview.json / Latency p95 by operation class — baseline, band, target / C',
+      'overview.json / Latency p95 by operation class — baseline, band, target / F',
+      'overview.json / Regression severity by series / A',
+      'database.json / Operation latency p95 by query class and system / A',
+      'database.json / Bulk insert time per 1000 rows / A',
+      'database.json / Pool wait p95 (connection acquisition) / A',
+      'database.json / Cache hit ratio against its 85% floor / A',
+      'database.json / Cache hit ratio against its 85% floor / B',
+      'resources.json / CPU average and peak (5m) / A',
+      'resources.json / RSS and virtual memory against limits / A',
+      'resources.json / RSS and virtual memory against limits / C',
+      'resources.json / Memory growth rate / A',
+      'resources.json / Event loop delay / B',
+      'baselines-regressions.json / Window quantile vs baseline and its confidence bounds / B',
+      'baselines-regressions.json / Targets and thresholds / A',
     ]) {
-      expect(withData, panel).toContain(panel);
+      expect(withData, query).toContain(query);
     }
   });
 });
