@@ -183,3 +183,22 @@ it('a restarted process (cumulative reset) reaches downstream with a new start t
   expect(b?.value).toBe(7);
   expect(b?.startTimeMs).toBeGreaterThan(a?.startTimeMs as number);
 });
+
+it('a 503 from a failing pipeline makes the official exporter retry after Retry-After, and the data arrives', async () => {
+  let attempts = 0;
+  harness.consumer.behaviour = async () => {
+    attempts++;
+    if (attempts === 1) throw new Error('pipeline busy');
+  };
+  const recorder = makeRecorder(makeExporter('protobuf', harness.url, 'cumulative'), 'retrying');
+  try {
+    recorder.record(1);
+    await recorder.exporting.forceFlush();
+    expect(attempts).toBe(2);
+    const delivered = harness.consumer.batches.filter((b) => b.resourceMetrics[0]?.resource['service.name'] === 'retrying');
+    expect(delivered).toHaveLength(1);
+  } finally {
+    harness.consumer.behaviour = async () => undefined;
+    await recorder.provider.shutdown();
+  }
+});
