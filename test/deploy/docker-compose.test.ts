@@ -43,9 +43,9 @@ function readYaml<T>(path: string): T {
   return parse(readFileSync(path, 'utf8')) as T;
 }
 
-/** `${env:VAR:-default}` as the pipeline loader resolves it with VAR unset. */
-function withEnvDefaults(text: string): string {
-  return text.replace(/\$\{env:\w+:-([^}]*)\}/g, '$1');
+/** `${env:VAR}` and `${env:VAR:-default}` as the pipeline loader resolves them in `env`. */
+function withEnv(text: string, env: Readonly<Record<string, string>> = {}): string {
+  return text.replace(/\$\{env:(\w+)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => env[name] ?? fallback ?? '');
 }
 
 function hostPort(address: string): { host: string; port: number } {
@@ -84,7 +84,7 @@ function listenPort(service: Service): number {
 }
 
 const collectorConfigPath = hostPathOf('collector', services.collector!.command!.at(-1)!);
-const collectorPipeline = parse(withEnvDefaults(readFileSync(collectorConfigPath, 'utf8'))) as {
+const collectorPipeline = parse(withEnv(readFileSync(collectorConfigPath, 'utf8'), services.collector!.environment)) as {
   receivers: { otlp: { endpoint: string } };
   processors: { baseline?: { store?: string } };
   exporters: { prometheus: { endpoint: string }; alertmanager: { url: string } };
@@ -231,11 +231,11 @@ describe('docker-compose.yml', () => {
   it('listens on every interface inside the containers, on the standard ports of pipelines/collector.yaml', () => {
     expect(hostPort(collectorPipeline.receivers.otlp.endpoint).host).toBe('0.0.0.0');
     expect(hostPort(collectorPipeline.exporters.prometheus.endpoint).host).toBe('0.0.0.0');
-    const standard = parse(withEnvDefaults(readFileSync(join(repoRoot, 'pipelines', 'collector.yaml'), 'utf8'))) as typeof collectorPipeline;
+    const standard = parse(withEnv(readFileSync(join(repoRoot, 'pipelines', 'collector.yaml'), 'utf8'))) as typeof collectorPipeline;
     expect(hostPort(collectorPipeline.receivers.otlp.endpoint).port).toBe(hostPort(standard.receivers.otlp.endpoint).port);
     expect(hostPort(collectorPipeline.exporters.prometheus.endpoint).port).toBe(hostPort(standard.exporters.prometheus.endpoint).port);
     // Embedded agents (deploy/targets) serve the default pipeline's /metrics port.
-    const embedded = parse(withEnvDefaults(readFileSync(join(repoRoot, 'pipelines', 'default.yaml'), 'utf8'))) as typeof collectorPipeline;
+    const embedded = parse(withEnv(readFileSync(join(repoRoot, 'pipelines', 'default.yaml'), 'utf8'))) as typeof collectorPipeline;
     expect(hostPort(embedded.exporters.prometheus.endpoint).port).toBe(9464);
   });
 
@@ -276,6 +276,16 @@ describe('deploy/load-generator.mjs', () => {
 });
 
 describe('deploy/collector.yaml', () => {
+  it("runs pipelines/iora.yaml's processors, word for word (plus the Grafana link in alerts)", () => {
+    type Pipeline = { processors: Record<string, Record<string, unknown>>; service: { pipelines: { metrics: { processors: string[] } } } };
+    const deployed = parse(readFileSync(collectorConfigPath, 'utf8')) as Pipeline;
+    const profile = parse(readFileSync(join(repoRoot, 'pipelines', 'iora.yaml'), 'utf8')) as Pipeline;
+    const { grafana_url: grafanaUrl, ...alert } = deployed.processors.alert!;
+    expect(grafanaUrl).toMatch(/^\$\{env:GRAFANA_URL:-http/);
+    expect({ ...deployed.processors, alert }).toEqual(profile.processors);
+    expect(deployed.service.pipelines.metrics.processors).toEqual(profile.service.pipelines.metrics.processors);
+  });
+
   const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
   it('is a valid iora pipeline (iora check-config)', async () => {
     expect(existsSync(cli), 'run `npm run build` first').toBe(true);
