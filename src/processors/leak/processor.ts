@@ -16,7 +16,7 @@ import type { HeapSnapshots } from './internal/heap-snapshots.js';
 
 const RSS_METRIC = 'process.memory.usage';
 const MIB = 1024 * 1024;
-const SCOPE = { name: 'iora/leak' };
+const SCOPE = { name: 'iora.leak' };
 
 interface Signal {
   series: GrowthSeries;

@@ -11,5 +11,5 @@ export const validateFactory: Factory<ValidateConfig, Processor> = {
   createDefaultConfig,
   freeformKeys: ['targets'],
   validate,
-  create: (settings, config, next) => createProcessor(settings, next, new ValidateStep(config)),
+  create: (settings, config, next) => createProcessor(settings, next, new ValidateStep(config, settings.logger)),
 };

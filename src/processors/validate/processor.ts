@@ -5,6 +5,7 @@
 // one) and `iora_target_breach` (0/1); each breach adds a Finding (`target_breach` or `resource_limit`)
 // with the reason in words, on every evaluation while it lasts.
 
+import type { Logger } from 'pino';
 import type { GaugeMetric, MetricBatch, ResourceMetrics } from '../../pipeline/model.js';
 import { parseDuration } from '../../pipeline/duration.js';
 import type { ProcessorStep, StepContext } from '../../pipeline/processor-helper.js';
@@ -17,17 +18,19 @@ import { judgeRates, RATE_FEEDS, type RateGroupMeta } from './internal/rate-chec
 import { ResourceChecks } from './internal/resource-checks.js';
 import { WindowedCounters, type WindowTotals } from './internal/windowed-counters.js';
 
-const SCOPE = { name: 'iora/validate' };
+const SCOPE = { name: 'iora.validate' };
 
 export class ValidateStep implements ProcessorStep {
   private readonly latency: LatencyTargets;
   private readonly resources: ResourceChecks;
   private readonly counters: WindowedCounters<RateGroupMeta>;
   private readonly unknownUnits = new Set<string>();
-  private ctx: StepContext | undefined;
   private droppedSeries = 0;
 
-  constructor(private readonly config: ValidateConfig) {
+  constructor(
+    private readonly config: ValidateConfig,
+    private readonly logger: Logger,
+  ) {
     const windowMs = parseDuration(config.window) ?? 60_000;
     this.latency = new LatencyTargets(config, config.max_series, (metric) => this.unknownUnit(metric));
     this.resources = new ResourceChecks(config, windowMs);
@@ -35,7 +38,6 @@ export class ValidateStep implements ProcessorStep {
   }
 
   process(batch: MetricBatch, ctx: StepContext): MetricBatch {
-    this.ctx = ctx;
     const sink = new JudgementSink(ctx.nowMs, resourceKey);
     for (const rm of batch.resourceMetrics) this.judgeResource(rm, sink, ctx.nowMs);
     for (const totals of this.counters.takeComplete(ctx.nowMs)) {
@@ -116,6 +118,6 @@ export class ValidateStep implements ProcessorStep {
   private unknownUnit(metric: string): void {
     if (this.unknownUnits.has(metric) || this.unknownUnits.size >= 100) return;
     this.unknownUnits.add(metric);
-    this.ctx?.settings.logger.warn({ metric }, 'validate: cannot tell the unit of %s (no _seconds/_milliseconds suffix); its latency targets are not judged', metric);
+    this.logger.warn({ metric }, 'validate: cannot tell the unit of %s (no _seconds/_milliseconds suffix); its latency targets are not judged', metric);
   }
 }

@@ -6,10 +6,10 @@
 
 import { parseDuration } from '../../../pipeline/duration.js';
 import type { Attributes, GaugeMetric } from '../../../pipeline/model.js';
+import { OPERATION_CLASS_ATTRIBUTE } from '../../classify/processor.js';
 import type { ValidateConfig } from '../config.js';
 import type { Judgement } from './judgement.js';
 
-const CLASS_LABEL = 'iora_operation_class';
 
 /** Milliseconds per unit of the source, from the `metric` label's unit suffix; undefined when unknown. */
 function msPerUnit(metricLabel: string): { ms: number; symbol: string } | undefined {
@@ -83,7 +83,7 @@ export class LatencyTargets {
     for (const m of metrics) {
       if (m.name !== 'iora_baseline_quantile') continue;
       for (const p of m.points) {
-        const target = this.targets.get(String(p.attributes[CLASS_LABEL]));
+        const target = this.targets.get(String(p.attributes[OPERATION_CLASS_ATTRIBUTE]));
         if (target === undefined) continue;
         const quantile = String(p.attributes.quantile);
         const limitMs = quantile === '0.95' ? target.p95Ms : quantile === '0.99' ? target.p99Ms : undefined;

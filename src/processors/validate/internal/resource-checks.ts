@@ -67,14 +67,10 @@ function ceiling(resource: Attributes, labels: Record<string, string>, target: s
 
 export class ResourceChecks {
   private readonly cpu = new Map<string, CpuHistory>();
-  private readonly windowMs: number;
-
   constructor(
     private readonly config: ValidateConfig,
-    windowMs: number,
-  ) {
-    this.windowMs = windowMs;
-  }
+    private readonly windowMs: number,
+  ) {}
 
   /** Judgements for one resource's metrics in this batch. */
   judge(resourceKey: string, resource: Attributes, metrics: readonly Metric[], nowMs: number): Judgement[] {
