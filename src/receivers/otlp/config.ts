@@ -5,7 +5,7 @@ import type { ConfigIssue } from '../../pipeline/component.js';
 import { checkDuration } from '../../pipeline/duration.js';
 
 export interface OtlpReceiverConfig {
-  /** `host:port` to listen on (`[::1]:4318` for IPv6); port 0 picks a free port. */
+  /** `host:port` to listen on (`[::1]:4318` for IPv6, `:4318` for every interface); port 0 picks a free port. */
   endpoint: string;
   metrics_url_path: string;
   /** Bytes, checked before and after decompression (the Collector's default: 20 MiB). */
@@ -39,11 +39,12 @@ export function createDefaultConfig(): OtlpReceiverConfig {
 }
 
 export interface Endpoint {
+  /** Empty: every interface. */
   host: string;
   port: number;
 }
 
-const ENDPOINT = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/;
+const ENDPOINT = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]*)):(\d{1,5})$/;
 
 export function parseEndpoint(endpoint: string): Endpoint | undefined {
   const match = ENDPOINT.exec(endpoint.trim());

@@ -83,7 +83,7 @@ export class OtlpReceiver implements Receiver {
         const why = err.code === 'EADDRINUSE' ? 'the address is already in use (EADDRINUSE)' : err.message;
         reject(new Error(`cannot listen on ${this.config.endpoint}: ${why}`));
       });
-      server.listen(this.endpoint.port, this.endpoint.host, () => resolve());
+      server.listen(this.endpoint.port, this.endpoint.host || undefined, () => resolve());
     });
     if (this.stopped) {
       // shutdown() ran while the listener was opening: nothing may stay open.

@@ -41,7 +41,8 @@ describe('otlp receiver config', () => {
     ['[::1]:4318', { host: '::1', port: 4318 }],
     ['collector.internal:4318', { host: 'collector.internal', port: 4318 }],
     ['127.0.0.1:70000', undefined],
-    [':4318', undefined],
+    [':4318', { host: '', port: 4318 }],
+    ['4318', undefined],
     ['::1:4318', undefined],
   ])('parseEndpoint(%s)', (text, expected) => {
     expect(parseEndpoint(text)).toEqual(expected);
