@@ -74,7 +74,6 @@ export class BaselineStep implements ProcessorStep {
   private learner: Learner | undefined;
   private readonly withPending = new Set<SeriesState>();
   private readonly withOpen = new Set<SeriesState>();
-  private startedAtMs = 0;
   private lastSweepBucket = NaN;
   private readonly newSeries: SeriesState[] = [];
 
@@ -91,7 +90,6 @@ export class BaselineStep implements ProcessorStep {
   }
 
   async start(): Promise<void> {
-    this.startedAtMs = this.settings.clock.now();
     this.openStore();
   }
 
@@ -210,7 +208,7 @@ export class BaselineStep implements ProcessorStep {
           const state = this.stateFor(rm.resource, metric, point.attributes, nowMs, ctx);
           if (state === undefined) continue;
           const dist = metric.kind === 'exponential_histogram' ? fromExponential(point as (typeof metric.points)[number]) : fromExplicit(point as (typeof metric.points)[number]);
-          const delta = this.toDelta(state, metric.temporality, point.startTimeMs, dist);
+          const delta = this.toDelta(state, metric.temporality, point.startTimeMs, point.timeMs, dist);
           state.lastSeenMs = nowMs;
           if (delta !== undefined && distCount(delta) > 0) {
             const timed = { timeMs: point.timeMs, dist: delta };
@@ -252,14 +250,16 @@ export class BaselineStep implements ProcessorStep {
   /**
    * The part of a point not seen before. Cumulative points are differenced against the previous one; a
    * new start time or a lower count is a reset, after which the point itself is the delta. The first
-   * cumulative point of a series counts only if the series began after this processor started (or at
-   * most a window before, as the embedded agent's SDK does): otherwise it holds history of unknown age.
+   * cumulative point of a series counts only if it spans at most one bucket (a series the agent began
+   * recording moments ago: its samples belong to about now); a longer one holds history of unknown
+   * shape (a collector restarted under running agents) and only becomes the reference. Comparing the
+   * point's own times keeps this independent of clock offsets between the agent and the pipeline.
    */
-  private toDelta(state: SeriesState, temporality: 'cumulative' | 'delta', startTimeMs: number, dist: Dist): Dist | undefined {
+  private toDelta(state: SeriesState, temporality: 'cumulative' | 'delta', startTimeMs: number, timeMs: number, dist: Dist): Dist | undefined {
     if (temporality === 'delta') return dist;
     const previous = state.cumulative;
     state.cumulative = { startTimeMs, dist };
-    if (previous === undefined) return startTimeMs >= this.startedAtMs - this.cfg.windowMs ? dist : undefined;
+    if (previous === undefined) return timeMs - startTimeMs <= this.cfg.bucketMs ? dist : undefined;
     if (previous.startTimeMs !== startTimeMs || distCount(dist) < distCount(previous.dist)) return dist;
     return subtractDist(dist, previous.dist) ?? dist;
   }
