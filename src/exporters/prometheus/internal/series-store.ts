@@ -37,8 +37,8 @@ interface Family {
   type: FamilyType;
   help: string;
   series: Map<string, NumberSeries | HistogramSeries>;
-  /** Series keys in output order; rebuilt when a series is added or removed. */
-  order: string[] | undefined;
+  /** Series in output order (sorted by labels); rebuilt when a series is added or removed. */
+  order: (NumberSeries | HistogramSeries)[] | undefined;
 }
 
 /** Identifying resource attributes become job/instance; the rest go to target_info. */
@@ -93,17 +93,14 @@ export class SeriesStore {
 
   render(): string {
     this.familyOrder ??= [...this.families.keys()].sort();
-    const parts: string[] = [];
+    let out = '';
     for (const name of this.familyOrder) {
       const family = this.families.get(name) as Family;
-      family.order ??= [...family.series.keys()].sort();
-      parts.push(`# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${exposedType(family)}\n`);
-      for (const key of family.order) {
-        const series = family.series.get(key) as NumberSeries | HistogramSeries;
-        parts.push('counts' in series ? renderHistogram(name, series) : renderNumber(name, series));
-      }
+      family.order ??= [...family.series.keys()].sort().map((key) => family.series.get(key) as NumberSeries | HistogramSeries);
+      out += `# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${exposedType(family)}\n`;
+      for (const series of family.order) out += 'counts' in series ? renderHistogram(name, series) : renderNumber(name, series);
     }
-    return parts.join('');
+    return out;
   }
 
   private recordTargetInfo(resource: Attributes, identity: string, nowMs: number): void {
