@@ -32,15 +32,26 @@ export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 export const DEFAULT_EXPORT_INTERVAL_MS = 5000;
 const DEFAULT_EXPORT_TIMEOUT_MS = 30_000;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-/** Every IORA_* variable the agent reads; any other IORA_* is reported as a likely typo. */
+/** Every IORA_* variable the agent reads. Other IORA_* names close to one of these are reported as typos. */
 export const IORA_VARIABLES = ['IORA_CONFIG', 'IORA_COLLECTOR_ENDPOINT', 'IORA_DATA_DIR', 'IORA_LOG_LEVEL', 'IORA_LOG_FILE'];
-/** IORA_* variables read by other parts of iora (the pipeline's YAML, the CLI), so not typos. */
-const IORA_VARIABLES_ELSEWHERE = /^IORA_(PIPELINE|DEMO|BENCH|STATE|SLACK|WEBHOOK|ALERTMANAGER)_/;
 
 export interface SettingsResult {
   settings: AgentSettings;
   /** One line per bad variable, e.g. `IORA_LOG_LEVEL="loud" is not one of fatal, …; using info`. */
   problems: string[];
+}
+
+/** Levenshtein distance, for spotting misspelt variable names. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -110,10 +121,11 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string): SettingsResul
   const enabled = nameList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', problems) ?? [...INSTRUMENTATION_NAMES];
   const disabled = new Set(nameList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', problems) ?? []);
 
+  // Pipeline YAML may read any IORA_* variable (${env:IORA_TARGET_…}), so only near-misses are typos.
   for (const name of Object.keys(env)) {
-    if (name.startsWith('IORA_') && !IORA_VARIABLES.includes(name) && !IORA_VARIABLES_ELSEWHERE.test(name)) {
-      problems.push(`${name} is not an iora agent variable (known: ${IORA_VARIABLES.join(', ')}); ignored`);
-    }
+    if (!name.startsWith('IORA_') || IORA_VARIABLES.includes(name)) continue;
+    const meant = IORA_VARIABLES.find((known) => editDistance(name, known) <= 2);
+    if (meant) problems.push(`${name} is not an iora agent variable; did you mean ${meant}? ignored`);
   }
 
   const configPath = env.IORA_CONFIG?.trim() ? path.resolve(cwd, env.IORA_CONFIG.trim()) : undefined;

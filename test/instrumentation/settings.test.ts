@@ -51,6 +51,10 @@ describe('readSettings', () => {
     expect(settings.instrumentations.has('mysql2')).toBe(true);
   });
 
+  it('leaves IORA_* variables meant for pipeline YAML alone', () => {
+    expect(readSettings({ IORA_TARGET_SIMPLE_QUERY_P95: '300ms', IORA_SAFETY_MARGIN: '1.2' }, cwd).problems).toEqual([]);
+  });
+
   it('honours OTEL_SDK_DISABLED', () => {
     expect(readSettings({ OTEL_SDK_DISABLED: 'true' }, cwd).settings.disabled).toBe(true);
   });
