@@ -186,6 +186,7 @@ export function encodeDist(d: Dist): Uint8Array {
 export function decodeDist(bytes: Uint8Array): Dist {
   const r = new Reader(bytes);
   const kind = r.byte();
+  if (kind !== EXPONENTIAL && kind !== EXPLICIT) throw new Error(`unknown distribution kind ${kind}`);
   const count = r.varint();
   const sum = r.float();
   const min = r.optionalFloat();
@@ -198,11 +199,8 @@ export function decodeDist(bytes: Uint8Array): Dist {
     const negative = { offset: r.signed(), bucketCounts: r.counts() };
     return { kind: 'exponential', sketch: { count, sum, scale, zeroCount, positive, negative, ...extremes } };
   }
-  if (kind === EXPLICIT) {
-    const bounds: number[] = [];
-    const n = r.varint();
-    for (let i = 0; i < n; i++) bounds.push(r.float());
-    return { kind: 'explicit', hist: { count, sum, bounds, bucketCounts: r.counts(), ...extremes } };
-  }
-  throw new Error(`unknown distribution kind ${kind}`);
+  const bounds: number[] = [];
+  const n = r.varint();
+  for (let i = 0; i < n; i++) bounds.push(r.float());
+  return { kind: 'explicit', hist: { count, sum, bounds, bucketCounts: r.counts(), ...extremes } };
 }
