@@ -26,6 +26,8 @@ interface Signal {
 }
 
 interface ProcessState {
+  /** `process.pid` of the resource: a new pid under the same instance id is a restart, memory starts over. */
+  pid: unknown;
   rss?: Signal;
   heap?: Signal;
 }
@@ -100,13 +102,14 @@ export class LeakStep implements ProcessorStep {
     const heapName = this.config.heap_metrics.find((n) => byName.has(n));
     if (rss === undefined && heapName === undefined) return undefined;
     const key = resourceKey(rm.resource);
+    const pid = rm.resource['process.pid'];
     let state = this.processes.get(key);
-    if (!state) {
-      if (this.processes.size >= this.config.max_processes) {
+    if (!state || state.pid !== pid) {
+      if (!state && this.processes.size >= this.config.max_processes) {
         ctx.drop(1, 'max_processes');
         return undefined;
       }
-      this.processes.set(key, (state = {}));
+      this.processes.set(key, (state = { pid }));
     }
     if (rss) state.rss = this.record(state.rss, rss, ctx.nowMs);
     if (heapName !== undefined) state.heap = this.record(state.heap, byName.get(heapName)!, ctx.nowMs);

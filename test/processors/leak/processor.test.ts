@@ -39,6 +39,26 @@ describe('growth series', () => {
   });
 });
 
+describe('leak across a restart', () => {
+  it('starts over when the process behind an instance id changes (a restart is not a memory drop)', async () => {
+    const config = mergeConfig<LeakConfig>(createDefaultConfig(), { min_span: '10m', min_samples: 3 });
+    const clock = new FakeClock(Date.parse('2026-01-05T10:00:00Z'));
+    const outputs: MetricBatch[] = [];
+    const p = leakFactory.create(testSettings('leak', clock), config, { consume: async (b) => void outputs.push(b) });
+    // 2 MiB/min in pid 1 for 10 min, then pid 2 starts at 50 MiB and grows 2 MiB/min for 10 min.
+    const rss = [[1, 100], [1, 110], [1, 120], [2, 50], [2, 60], [2, 70]] as const;
+    for (const [pid, mib] of rss) {
+      const resource = { 'service.name': 'shop', 'service.instance.id': 'a1', 'process.pid': pid };
+      await p.consume(buildBatch([{ resource, metrics: [{ name: 'process.memory.usage', unit: 'By', points: [{ value: mib * MIB }] }] }], clock.ms));
+      clock.ms += 5 * 60_000;
+    }
+    const growth = outputs.map((b) => b.findings?.[0]?.values?.current);
+    // Without starting over, the 120 → 50 MiB drop would turn the slope negative; with it, pid 2 has its
+    // own 2 MiB/min once it has three samples.
+    expect(growth).toEqual([undefined, undefined, 120 * MIB, undefined, undefined, 120 * MIB]);
+  });
+});
+
 describe('leak heap snapshots in the processor', () => {
   const dirs: string[] = [];
   afterEach(() => {
