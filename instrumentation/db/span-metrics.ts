@@ -10,8 +10,8 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { analyzeStatement, redisQueryClass, type QueryClass } from './statement.js';
 
 const PG_POOL_CONNECT_SPAN = 'pg-pool.connect';
-/** Connection set-up spans (`pg.connect`, `redis-connect`) are not operations. */
-const CONNECT_SPAN = /[.-]connect$/;
+/** Connection set-up spans (`pg.connect`, `redis-connect`, ioredis `connect`) are not operations. */
+const CONNECT_SPAN = /(^|[.-])connect$/;
 /** Bounds the attribute cache: statements name tables, and a runaway app must not grow it forever. */
 const MAX_CACHED_ATTRIBUTE_SETS = 2000;
 
