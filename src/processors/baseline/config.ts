@@ -19,7 +19,11 @@ export interface BaselineConfig {
   min_coverage: number;
   /** Coverage probability of iora_baseline_lower/_upper. */
   confidence_level: number;
-  /** SQLite file for learned state; empty keeps it in memory (lost on restart). */
+  /**
+   * SQLite file for learned state (WAL; survives restarts and kill -9 up to the current bucket). Empty keeps
+   * it in an in-memory database: lost on restart, and every bucket sketch then counts against RSS (about
+   * 200 bytes per series per bucket), so large deployments should set a file.
+   */
   store: string;
   /** Series learned across all metrics; more are dropped and counted. */
   max_series: number;
