@@ -150,6 +150,42 @@ describe('prometheus exporter', () => {
     );
   });
 
+  it('keeps buckets monotonic when a cumulative exponential histogram is downscaled', async () => {
+    const e = exporter();
+    const exp = (point: Partial<ExponentialHistogramPoint>): Metric => ({
+      kind: 'exponential_histogram',
+      name: 'x',
+      description: 'x',
+      unit: 's',
+      temporality: 'cumulative',
+      points: [{ ...expPoint, attributes: {}, ...point }],
+    });
+    // 0.6 s at scale 1 lies in (0.5, 0.71] → le 0.75; at scale 0 its bucket (0.5, 1] goes to le 1.
+    await e.consume(batch({ 'service.name': 's' }, [exp({ scale: 1, count: 1, sum: 0.6, positive: { offset: -2, bucketCounts: [1] } })]));
+    // Same start: downscaled to 0, and a new 3 s value in (2, 4].
+    await e.consume(batch({ 'service.name': 's' }, [exp({ scale: 0, count: 2, sum: 3.6, positive: { offset: -1, bucketCounts: [1, 0, 1] } })]));
+    const text = e.render();
+    expect(text).toContain('x_seconds_bucket{job="s",le="0.75"} 1\n');
+    expect(text).toContain('x_seconds_bucket{job="s",le="1"} 1\n');
+    expect(text).toContain('x_seconds_bucket{job="s",le="5"} 2\n');
+    expect(text).toContain('x_seconds_count{job="s"} 2\n');
+  });
+
+  it('drops counter points that are not numbers or go backwards as deltas', async () => {
+    const e = exporter();
+    const counter = (value: number): Metric => ({
+      kind: 'sum',
+      name: 'c',
+      description: 'c',
+      unit: '',
+      temporality: 'delta',
+      monotonic: true,
+      points: [{ attributes: {}, startTimeMs: 0, timeMs: 1, value }],
+    });
+    for (const v of [2, Number.NaN, -1, 3]) await e.consume(batch({ 'service.name': 's' }, [counter(v)]));
+    expect(e.render()).toContain('c_total{job="s"} 5\n');
+  });
+
   it('drops a histogram point whose bucket counts do not match its bounds, keeping the rest', async () => {
     const lines: { reason?: string }[] = [];
     const e = exporter({}, lines);

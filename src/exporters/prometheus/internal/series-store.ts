@@ -29,6 +29,7 @@ interface HistogramSeries {
   sum: number;
   inputStartMs: number;
   inputCounts: number[];
+  inputCount: number;
   inputSum: number;
 }
 
@@ -127,6 +128,11 @@ export class SeriesStore {
       case 'sum': {
         const type = metric.monotonic ? 'counter' : 'gauge';
         for (const p of metric.points) {
+          // A counter that went NaN or took a negative delta would be wrong forever after.
+          if (!Number.isFinite(p.value) || (metric.monotonic && metric.temporality === 'delta' && p.value < 0)) {
+            this.onDrop('invalid_point', name, 1);
+            continue;
+          }
           const s = this.numberSeries(name, type, help, this.labels(identity, p.attributes));
           if (!s) continue;
           if (metric.temporality === 'delta') {
@@ -144,8 +150,6 @@ export class SeriesStore {
         return;
       }
       case 'histogram':
-        this.addHistogram(metric, name, help, identity, nowMs);
-        return;
       case 'exponential_histogram':
         this.addHistogram(metric, name, help, identity, nowMs);
         return;
@@ -167,9 +171,10 @@ export class SeriesStore {
         addInto(s.counts, counts);
         s.sum += p.sum;
       } else {
-        const continued = s.inputStartMs === p.startTimeMs && counts.every((c, i) => c >= (s.inputCounts[i] ?? 0));
-        if (continued) {
-          for (let i = 0; i < counts.length; i++) s.counts[i] = (s.counts[i] as number) + (counts[i] as number) - (s.inputCounts[i] as number);
+        let total = 0;
+        for (const c of counts) total += c;
+        if (s.inputStartMs === p.startTimeMs && total >= s.inputCount) {
+          addIncrease(s.counts, counts, s.inputCounts);
           s.sum += p.sum - s.inputSum;
         } else {
           addInto(s.counts, counts);
@@ -177,6 +182,7 @@ export class SeriesStore {
         }
         s.inputStartMs = p.startTimeMs;
         s.inputCounts = counts.slice();
+        s.inputCount = total;
         s.inputSum = p.sum;
       }
       s.lastSeenMs = nowMs;
@@ -223,7 +229,8 @@ export class SeriesStore {
       counts: new Array<number>(bounds.length + 1).fill(0),
       sum: 0,
       inputStartMs: NaN,
-      inputCounts: [],
+      inputCounts: new Array<number>(bounds.length + 1).fill(0),
+      inputCount: 0,
       inputSum: 0,
     };
     family.series.set(labels, created);
@@ -293,6 +300,25 @@ function exposedType(family: Family): string {
 
 function addInto(target: number[], add: readonly number[]): void {
   for (let i = 0; i < add.length; i++) target[i] = (target[i] ?? 0) + (add[i] as number);
+}
+
+/**
+ * Adds the increase from `before` to `now` (cumulative bucket counts of one producer). A bucket can lose
+ * counts without a reset when an exponential histogram is downscaled (a value's bucket widens and may move
+ * to the next classic bucket); the loss is carried into the buckets above instead of being subtracted, so
+ * every exported `le` series stays monotonic and the total stays exact.
+ */
+function addIncrease(target: number[], now: readonly number[], before: readonly number[]): void {
+  let carry = 0;
+  for (let i = 0; i < now.length; i++) {
+    const d = (now[i] as number) - (before[i] ?? 0) + carry;
+    if (d >= 0) {
+      target[i] = (target[i] ?? 0) + d;
+      carry = 0;
+    } else {
+      carry = d;
+    }
+  }
 }
 
 function sameBounds(a: readonly number[], b: readonly number[]): boolean {
