@@ -80,23 +80,25 @@ function accumulate(into: number[], first: number, scale: number, from: Exponent
     const c = from.bucketCounts[k]!;
     if (c === 0) continue;
     const i = ((from.offset + k) >> d) - first;
-    if (i < 0) continue; // only when subtracting buckets a never had: they would go negative anyway
-    into[i] = (into[i] ?? 0) + sign * c;
+    // Only when subtracting buckets a never had (outside its span): they would go negative anyway.
+    if (i < 0 || i >= into.length) continue;
+    into[i] = into[i]! + sign * c;
   }
 }
 
 function combineSide(a: ExponentialBuckets, aScale: number, b: ExponentialBuckets, bScale: number, scale: number, sign: 1 | -1): ExponentialBuckets {
   const sa = span(a);
-  const sb = span(b);
-  const starts = [sa ? sa.first >> (aScale - scale) : Infinity, sign === 1 && sb ? sb.first >> (bScale - scale) : Infinity];
-  const first = Math.min(...starts);
-  if (first === Infinity) return { offset: 0, bucketCounts: [] };
-  const counts: number[] = [];
+  const sb = sign === 1 ? span(b) : undefined; // a difference lies within a's span
+  if (!sa && !sb) return { offset: 0, bucketCounts: [] };
+  const first = Math.min(sa ? sa.first >> (aScale - scale) : Infinity, sb ? sb.first >> (bScale - scale) : Infinity);
+  const last = Math.max(sa ? (sa.end - 1) >> (aScale - scale) : -Infinity, sb ? (sb.end - 1) >> (bScale - scale) : -Infinity);
+  // Dense and pre-filled: no holes, so the engine keeps a packed array of small integers.
+  const counts: number[] = new Array<number>(last - first + 1).fill(0);
   accumulate(counts, first, scale, a, aScale, 1);
   accumulate(counts, first, scale, b, bScale, sign);
-  // Subtraction may leave holes (never-filled slots) and, for a reset, negatives: both become 0.
-  for (let i = 0; i < counts.length; i++) counts[i] = Math.max(0, counts[i] ?? 0);
-  return trim({ offset: first, bucketCounts: counts });
+  // A subtrahend that is not a part of a (a reset) would leave negatives: they become 0.
+  if (sign === -1) for (let i = 0; i < counts.length; i++) counts[i] = Math.max(0, counts[i]!);
+  return sign === 1 ? { offset: first, bucketCounts: counts } : trim({ offset: first, bucketCounts: counts });
 }
 
 function trim(b: ExponentialBuckets): ExponentialBuckets {
