@@ -43,8 +43,8 @@ async function run(quarantine: Quarantine, acceptAfter: string, slowMinutes: num
   let nowMs = T0;
   const settings = (type: string) => ({ id: type, type, logger: pino({ level: 'silent' }), clock: { now: () => nowMs }, meter: createNoopMeter(), host: { quarantine } });
   const minutes: Minute[] = [];
-  let last: MetricBatch | undefined;
-  const alert = alertFactory.create(settings('alert'), mergeConfig(alertFactory.createDefaultConfig(), { cooldown: '0s' }), { consume: async (b) => void (last = b) });
+  const output: { last?: MetricBatch } = {};
+  const alert = alertFactory.create(settings('alert'), mergeConfig(alertFactory.createDefaultConfig(), { cooldown: '0s' }), { consume: async (b) => void (output.last = b) });
   const regression = regressionFactory.create(
     settings('regression'),
     mergeConfig(regressionFactory.createDefaultConfig(), { for: '2m', accept_after: acceptAfter, min_samples: 200, signals: { error_ratio: false } }),
@@ -76,8 +76,9 @@ async function run(quarantine: Quarantine, acceptAfter: string, slowMinutes: num
         rm.resource = { 'service.name': 'shop' };
         for (const sm of rm.scopes) for (const m of sm.metrics) for (const p of m.points) Object.assign(p, { startTimeMs: nowMs - MINUTE, timeMs: nowMs });
       }
-      last = undefined;
+      output.last = undefined;
       await baseline.consume(batch);
+      const last = output.last as MetricBatch | undefined;
       minutes.push({
         minute,
         severity: last && pointValue(last, 'iora_regression_severity'),
