@@ -90,13 +90,13 @@ export function parseConfig(
 ): LoadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((e) => {
-        const line = lineCounter.linePos(e.pos[0]).line;
-        return `${source}: YAML syntax error: ${e.message.split('\n')[0]} (line ${line})`;
-      }),
-    };
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    // Only the first: the parser's later errors are mostly consequences of it.
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    const lineText = text.split('\n')[line - 1] ?? '';
+    const hint = /[{[].*\$\{/.test(lineText) ? '; inside { } or [ ], quote ${env:…} references: "${env:VAR}"' : '';
+    return { errors: [`${source}: YAML syntax error: ${syntaxError.message.split('\n')[0]} (line ${line})${hint}`] };
   }
   const reader = new DocumentReader(doc, lineCounter, env);
   const root = doc.contents === null ? {} : reader.read(doc.contents as Node, []);

@@ -63,10 +63,13 @@ describe('loadConfig', () => {
     expect(config?.processors.get('tag')?.config).toEqual({ tag: '${env:LITERAL}', limits: { max: 42 } });
   });
 
-  it('reports YAML syntax errors with their line', () => {
-    const { errors } = parseConfig('receivers:\n  rec: [\n', 'bad.yaml', {}, { factories });
-    expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]).toMatch(/^bad\.yaml: YAML syntax error: .* \(line \d+\)$/);
+  it('reports the first YAML syntax error with its line, hinting at unquoted env references in flow style', () => {
+    expect(parseConfig('receivers:\n  rec: [\n', 'bad.yaml', {}, { factories }).errors).toEqual([
+      expect.stringMatching(/^bad\.yaml: YAML syntax error: .* \(line \d+\)$/),
+    ]);
+    const flow = parseConfig('receivers: { rec: { label: ${env:X:-a} } }\nexporters: { mem: }\n', 'flow.yaml', {}, { factories });
+    expect(flow.errors).toHaveLength(1);
+    expect(flow.errors[0]).toMatch(/^flow\.yaml: YAML syntax error: .* \(line 1\); inside \{ \} or \[ \], quote \$\{env:…\} references: "\$\{env:VAR\}"$/);
   });
 
   it('checks service::telemetry and requires a pipeline', () => {
