@@ -61,7 +61,9 @@ export const logExporterFactory: Factory<LogExporterConfig, Exporter> = {
           }
         }
         for (const f of batch.findings ?? []) log[config.level]({ finding: f.kind, severity: f.severity }, f.message);
-        for (const a of batch.alerts ?? []) log[config.level]({ alert: a.labels['alertname'], status: a.status }, `alert ${a.status}`);
+        for (const a of batch.alerts ?? []) {
+          log[config.level]({ alert: a.labels['alertname'], status: a.status, labels: a.labels }, `alert ${a.status}: ${a.annotations['summary'] ?? a.labels['alertname']}`);
+        }
       },
     };
   },
