@@ -97,6 +97,8 @@ export class Service {
       this.buildReceivers(entries);
       // Created in start order: exporters, processors nearest the exporters first, receivers last.
       for (const r of this.components) {
+        // shutdown() called while starting (an app exiting early) has already stopped every component.
+        if (this.stopRequested()) return;
         try {
           await r.component.start();
         } catch (err) {
@@ -104,10 +106,10 @@ export class Service {
         }
       }
     } catch (err) {
-      this.state = 'running';
       await this.shutdown().catch((shutdownErr: unknown) => this.logger.error({ err: shutdownErr }, 'shutdown after a failed start also failed'));
       throw err;
     }
+    if (this.stopRequested()) return;
     this.state = 'running';
     this.telemetryFlowing = true;
     this.logger.info(
@@ -120,6 +122,10 @@ export class Service {
   shutdown(): Promise<void> {
     this.shutdownPromise ??= this.stopAll();
     return this.shutdownPromise;
+  }
+
+  private stopRequested(): boolean {
+    return this.state === 'stopped';
   }
 
   private async stopAll(): Promise<void> {

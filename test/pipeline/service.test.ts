@@ -90,6 +90,16 @@ describe('Service', () => {
     ]);
   });
 
+  it('stops starting components when shut down during start', async () => {
+    const { rec, service } = setup(TWO_PIPELINES);
+    const starting = service.start();
+    await service.shutdown();
+    await starting;
+    // mem/x's start began before the shutdown; nothing started after it.
+    expect(rec.events.filter((e) => e.startsWith('start'))).toEqual(['start mem/x']);
+    expect(rec.events.at(-1)).toBe('shutdown mem/x');
+  });
+
   it('is safe to shut down without start', async () => {
     const { rec, service } = setup(TWO_PIPELINES);
     await service.shutdown();
