@@ -6,8 +6,8 @@ import { parsePrometheusText, type PromSample } from './prometheus-text.js';
 
 const DB_DURATION = prometheusMetricName({ name: 'db.client.operation.duration', unit: 's', kind: 'histogram' });
 const CPU_UTILIZATION = prometheusMetricName({ name: 'process.cpu.utilization', unit: '1', kind: 'gauge' });
-const MEMORY_RSS = prometheusMetricName({ name: 'process.memory.usage', unit: 'By', kind: 'sum' });
-const HEAP_USED = prometheusMetricName({ name: 'v8js.memory.heap.used', unit: 'By', kind: 'sum' });
+const MEMORY_RSS = prometheusMetricName({ name: 'process.memory.usage', unit: 'By', kind: 'gauge' });
+const HEAP_USED = prometheusMetricName({ name: 'v8js.memory.heap.used', unit: 'By', kind: 'gauge' });
 
 /** Labels that identify the scraped process or a bucket, not a database operation. */
 const NON_OPERATION_LABELS = new Set(['le', 'service', 'service_name', 'instance', 'job', 'service_instance_id']);
@@ -28,7 +28,7 @@ export interface DbOperationDelta {
 
 export interface AgentDelta {
   db: DbOperationDelta[];
-  /** The agent's CPU utilization gauge at the end of the run (0..1 of one core's worth per its definition). */
+  /** The agent's CPU utilization gauge at the end of the run (fraction of all CPUs, 0–1). */
   cpuUtilization?: number;
   rssBytes?: number;
   rssDeltaBytes?: number;
@@ -87,7 +87,11 @@ export function agentDelta(before: AgentSnapshot, after: AgentSnapshot): AgentDe
 
 /** Scrapes `url`; throws with the reason when it cannot. */
 export async function scrapeAgent(url: string, timeoutMs = 5_000): Promise<AgentSnapshot> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED …) is its cause.
+    const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
+    throw new Error(cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err)));
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return snapshotFromText(await response.text());
 }
