@@ -19,9 +19,12 @@ interface FiringGauge {
 
 export class AlertStep implements ProcessorStep {
   readonly book: AlertBook;
+  /** Map order is first-alert order; beyond `history` resources, those with nothing firing are forgotten. */
   private readonly gauges = new Map<string, FiringGauge>();
+  private readonly maxResources: number;
 
   constructor(config: AlertConfig) {
+    this.maxResources = config.history;
     this.book = new AlertBook({
       cooldownMs: parseDuration(config.cooldown) ?? 0,
       resendIntervalMs: parseDuration(config.resend_interval) ?? 60_000,
@@ -43,6 +46,7 @@ export class AlertStep implements ProcessorStep {
   /** Appends iora_alerts_firing for every resource that has had alerts (to its ResourceMetrics, or a new one). */
   private withFiringGauge(resourceMetrics: ResourceMetrics[], nowMs: number): ResourceMetrics[] {
     const counts = this.countFiring(this.book.firing());
+    this.forgetQuietResources(counts);
     if (this.gauges.size === 0) return resourceMetrics;
     const out = [...resourceMetrics];
     for (const [key, gauge] of this.gauges) {
@@ -58,6 +62,18 @@ export class AlertStep implements ProcessorStep {
       else out.push({ resource: gauge.resource, scopes: [scope] });
     }
     return out;
+  }
+
+  private forgetQuietResources(counts: ReadonlyMap<string, number>): void {
+    let excess = this.gauges.size - this.maxResources;
+    if (excess <= 0) return;
+    const firingResources = new Set([...counts.keys()].map((k) => k.split('\u0002')[0]));
+    for (const key of this.gauges.keys()) {
+      if (excess <= 0) break;
+      if (firingResources.has(key)) continue;
+      this.gauges.delete(key);
+      excess--;
+    }
   }
 
   private countFiring(firing: Iterable<AlertEvent>): Map<string, number> {

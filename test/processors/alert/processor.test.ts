@@ -90,6 +90,17 @@ describe('alert processor', () => {
     await chain.shutdown();
   });
 
+  it('keeps iora_alerts_firing for at most `history` resources, never dropping one with alerts firing', async () => {
+    const chain = await alertChain({ history: 2 });
+    const on = (service: string) => ({ ...finding('memory_growth', { metric: 'rss' }, { severity: 'high' }), resource: { 'service.name': service } });
+    await chain.feed([on('a'), on('b')]);
+    await chain.feed([{ ...on('a'), resolved: true }]);
+    const out = await chain.feed([on('c')]);
+    const services = out.resourceMetrics.map((rm) => rm.resource['service.name']).sort();
+    expect(services, 'a (nothing firing) made room for c; b is still firing').toEqual(['b', 'c']);
+    await chain.shutdown();
+  });
+
   it('points generatorURL at the Grafana dashboard with the service and metric as variables', async () => {
     const chain = await alertChain({ grafana_url: 'http://grafana.local:3000/d/iora-baselines' });
     const out = await chain.feed([finding('regression', { metric: 'http_server_request_duration_seconds', signal: 'latency' }, { severity: 'high' })]);
