@@ -70,6 +70,11 @@ export class Agent {
     });
   }
 
+  /** Collects now and delivers to the pipeline or pushes to the collector; never rejects. */
+  async flush(): Promise<void> {
+    await settle(this.logger, 'metrics', this.meterProvider.forceFlush());
+  }
+
   /** Flushes a last collection through the pipeline or exporter, then stops everything. Safe twice. */
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {

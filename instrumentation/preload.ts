@@ -7,6 +7,12 @@ import { isMainThread } from 'node:worker_threads';
 import { startAgent, type Agent } from './agent.js';
 
 const started = Symbol.for('iora.agent.started');
+/**
+ * beforeExit also fires while an app is still starting (an empty event loop between two awaits of its
+ * top-level code), so it only flushes — the agent keeps running — and the flush's own async work, which
+ * re-arms beforeExit, is not followed by another flush within this window.
+ */
+const EXIT_FLUSH_QUIET_MS = 1000;
 
 export function startAgentSafely(baseUrl: string, registerEsmHook: boolean): Agent | undefined {
   const g = globalThis as { [started]?: boolean };
@@ -14,7 +20,14 @@ export function startAgentSafely(baseUrl: string, registerEsmHook: boolean): Age
   g[started] = true;
   try {
     const agent = startAgent({ env: process.env, cwd: process.cwd(), baseUrl, registerEsmHook });
-    if (agent) process.once('beforeExit', () => void agent.shutdown());
+    let lastExitFlush = -Infinity;
+    if (agent) {
+      process.on('beforeExit', () => {
+        if (performance.now() - lastExitFlush < EXIT_FLUSH_QUIET_MS) return;
+        lastExitFlush = performance.now();
+        void agent.flush();
+      });
+    }
     return agent;
   } catch (err) {
     process.stderr.write(`iora agent not started, the app runs uninstrumented: ${err instanceof Error ? err.stack : String(err)}\n`);

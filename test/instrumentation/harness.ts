@@ -141,10 +141,13 @@ export async function spawnApp(
   let err = '';
   child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not start: ${err}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave an app behind holding its ports
+      reject(new Error(`app did not start: ${err}`));
+    }, 20_000);
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /listening (\d+)/.exec(out);
+      const m = /listening (?:on http:\/\/[^:]+:)?(\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
