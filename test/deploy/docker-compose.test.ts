@@ -219,12 +219,30 @@ describe('docker-compose.yml', () => {
     }
     expectReachable(collectorPipeline.exporters.alertmanager.url, 'collector alertmanager exporter');
     expectReachable(services.app!.environment!.IORA_COLLECTOR_ENDPOINT!, 'app IORA_COLLECTOR_ENDPOINT');
-    expect(services.app!.environment!.PGHOST).toBe('postgres');
+    expectReachable(services.app!.environment!.DATABASE_URL!.replace(/\/\/[^@]*@/, '//'), 'app DATABASE_URL');
     expectReachable(services.app!.environment!.REDIS_URL!, 'app REDIS_URL');
+    expectReachable(services.load!.environment!.TARGET_URL!, 'load TARGET_URL');
     for (const ds of loadDatasources()) expectReachable(ds.url, `grafana datasource ${ds.name}`);
     for (const [name, s] of Object.entries(services)) {
       const url = s.healthcheck!.test.join(' ').match(/http:\/\/[\w.]+:\d+/)?.[0];
       if (url !== undefined) expectReachable(url.replace('127.0.0.1', name), `${name} healthcheck`);
+    }
+  });
+
+  it("sends the load and the healthchecks to routes the example app serves", () => {
+    const appSource = readFileSync(join(repoRoot, services.app!.command!.at(-1)!), 'utf8');
+    const routes = [...appSource.matchAll(/app\.(get|post|put|delete)\('([^']+)'/g)].map((m) => ({
+      method: m[1]!.toUpperCase(),
+      path: new RegExp(`^${m[2]!.replace(/:\w+/g, '[^/]+')}$`),
+    }));
+    const served = (method: string, url: string) =>
+      routes.some((r) => r.method === method && r.path.test(new URL(url, 'http://app').pathname));
+    const requests = services.load!.environment!.REQUESTS!.split(',').map((r) => r.trim().split(/\s+/) as [string, string]);
+    expect(requests.length).toBeGreaterThan(3);
+    for (const [method, path] of requests) expect(served(method, path), `${method} ${path}`).toBe(true);
+    for (const name of ['app', 'load']) {
+      const url = services[name]!.healthcheck!.test.join(' ').match(/http:\/\/[\w.]+:\d+(\/\S*?)'/)?.[1];
+      expect(url !== undefined && served('GET', url), `${name} healthcheck ${url}`).toBe(true);
     }
   });
 

@@ -19,14 +19,15 @@ const APP_PORT = 20130;
 const METRICS_PORT = 20131;
 const PROMETHEUS_PORT = 20132;
 const SERVICE = 't-stack-dashboards';
-const APP_SCRIPT = join(repoRoot, 'test', 'grafana', 'fixtures', 'dashboards-app.mjs');
-/** Requests of every operation class the dashboards show, a failing one included (error ratio). */
+const APP_SCRIPT = join(repoRoot, 'examples', 'demo-app.mjs');
+/** Requests of every operation class the dashboards show: cache misses then hits, joins, bulk inserts. */
 const REQUESTS: { method: string; path: string }[] = [
   { method: 'GET', path: '/users/1' },
   { method: 'GET', path: '/users/2' },
-  { method: 'GET', path: '/reports/summary' },
-  { method: 'POST', path: '/bulk/items' },
-  { method: 'GET', path: '/fail' },
+  { method: 'GET', path: '/products/1' },
+  { method: 'GET', path: '/analysis/revenue' },
+  { method: 'GET', path: '/analysis/top-customers' },
+  { method: 'POST', path: '/bulk/orders?count=50' },
 ];
 /** Seconds of load before the queries run: a few rate windows of 1 s scrapes, and baselines of short windows. */
 const LOAD_SECONDS = 25;
@@ -229,7 +230,7 @@ describe('dashboards against a real Prometheus scraping a real app under the age
   it('offers the service, instance and route of the app in the variables', () => {
     expect(variableValues.get('overview.json $service')).toContain(SERVICE);
     expect(variableValues.get('overview.json $instance')?.length).toBeGreaterThan(0);
-    expect(variableValues.get('overview.json $route')).toEqual(expect.arrayContaining(['/users/:id', '/reports/summary']));
+    expect(variableValues.get('overview.json $route')).toEqual(expect.arrayContaining(['/users/:id', '/analysis/revenue', '/bulk/orders']));
     expect(variableValues.get('resources.json $service')).toContain(SERVICE);
   });
 
