@@ -67,10 +67,14 @@ export class RegressionStep implements ProcessorStep {
     };
     if (this.config.signals.latency) {
       for (const [key, s] of derived) {
+        const stateKey = `${key}\u0003latency`;
         const reading = readLatency(s, this.config);
-        if (reading === undefined) this.noVerdict(`${key}\u0003latency`);
-        const state = reading && this.stateFor(`${key}\u0003latency`, s.labels, ctx, sources.get(key));
-        if (reading && state) record(s, state, reading);
+        if (reading === undefined) {
+          this.noVerdict(stateKey);
+          continue;
+        }
+        const state = this.stateFor(stateKey, s.labels, ctx, sources.get(key));
+        if (state) record(s, state, reading);
       }
     }
     for (const [key, group] of this.trafficReaders.length > 0 ? indexTrafficGroups(derived) : []) {
