@@ -83,7 +83,9 @@ export function readBaseline(path: string): Baseline | undefined {
   }
   const scenarios: Record<string, BaselineScenario> = {};
   for (const [name, s] of Object.entries(data.scenarios)) {
-    if (!Array.isArray(s?.runs)) throw new BenchInputError([`${path}: scenarios.${name}.runs must be a list; re-record it with --update-baseline`]);
+    if (!Array.isArray(s?.runs) || typeof s.load !== 'object' || s.load === null) {
+      throw new BenchInputError([`${path}: scenarios.${name} needs "load" and a "runs" list; re-record it with --update-baseline`]);
+    }
     scenarios[name] = { load: s.load, runs: s.runs.map(readRun) };
   }
   return { format: BASELINE_FORMAT, recordedAt: String(data.recordedAt), scenarios };

@@ -107,6 +107,30 @@ function targetBreached(metric: MetricName, current: number, target: number | un
   return LOWER_IS_WORSE.has(metric) ? current < target : current > target;
 }
 
+/** The baseline side of a check: size of the change, how sure it is, severity, fail-on verdict. */
+function judgeChange(check: MetricCheck, baselineValue: number, before: MeanEstimate, after: MeanEstimate, rules: CompareRules): string {
+  const metric = check.metric;
+  const lowerIsWorse = LOWER_IS_WORSE.has(metric);
+  const change = (lowerIsWorse ? baselineValue - check.current : check.current - baselineValue) / baselineValue;
+  const confidence = 1 - (lowerIsWorse ? welchTest(after, before) : welchTest(before, after)).pGreater;
+  const significant = confidence >= rules.confidenceLevel;
+  const level = significant ? severityLevel(change, rules.thresholds) : 0;
+  const severity = SEVERITY_NAMES[level];
+  const large = change >= rules.thresholds.medium;
+  check.degradation = change;
+  check.confidence = confidence;
+  check.significant = significant;
+  if (severity) check.severity = severity;
+  check.regression = level >= 2;
+  check.notable = large;
+  check.failed = rules.regressionsFail && significant && level >= SEVERITY_NAMES.indexOf(rules.failOn);
+  const direction = lowerIsWorse ? (change >= 0 ? 'lower' : 'higher') : change >= 0 ? 'slower' : 'faster';
+  const size = `${Math.abs(change * 100).toFixed(1)}% ${direction} than baseline ${format(metric, baselineValue)}`;
+  if (check.regression) return `${severity} regression: ${size} (${formatConfidence(confidence)} sure)`;
+  if (large && !significant) return `${size}, but within run-to-run noise (only ${formatConfidence(confidence)} sure it is worse)`;
+  return size;
+}
+
 function checkMetric(metric: MetricName, current: RunMeasurement[], baseline: RunMeasurement[] | undefined, targets: Targets, rules: CompareRules): MetricCheck {
   const currentValue = finiteMean(current.map((r) => r.metrics[metric].value));
   const target = targets[TARGET_OF[metric]];
@@ -127,28 +151,7 @@ function checkMetric(metric: MetricName, current: RunMeasurement[], baseline: Ru
     if (Number.isFinite(baselineValue)) check.baseline = baselineValue;
     const before = logEstimate(baseline.map((r) => r.metrics[metric]));
     const after = logEstimate(current.map((r) => r.metrics[metric]));
-    if (RELATIVE_METRICS.has(metric) && before && after && Number.isFinite(baselineValue) && baselineValue > 0) {
-      const lowerIsWorse = LOWER_IS_WORSE.has(metric);
-      const change = (lowerIsWorse ? baselineValue - currentValue : currentValue - baselineValue) / baselineValue;
-      const test = lowerIsWorse ? welchTest(after, before) : welchTest(before, after);
-      const confidence = 1 - test.pGreater;
-      const significant = confidence >= rules.confidenceLevel;
-      const level = significant ? severityLevel(change, rules.thresholds) : 0;
-      check.degradation = change;
-      check.confidence = confidence;
-      check.significant = significant;
-      const severity = SEVERITY_NAMES[level];
-      if (severity) check.severity = severity;
-      check.regression = level >= 2;
-      const direction = lowerIsWorse ? (change >= 0 ? 'lower' : 'higher') : change >= 0 ? 'slower' : 'faster';
-      const size = `${Math.abs(change * 100).toFixed(1)}% ${direction} than baseline ${format(metric, baselineValue)}`;
-      const large = change >= rules.thresholds.medium;
-      if (check.regression) notes.push(`${severity} regression: ${size} (${formatConfidence(confidence)} sure)`);
-      else if (large && !significant) notes.push(`${size}, but within run-to-run noise (only ${formatConfidence(confidence)} sure it is worse)`);
-      else notes.push(size);
-      check.notable = large;
-      check.failed = rules.regressionsFail && significant && level >= SEVERITY_NAMES.indexOf(rules.failOn);
-    }
+    if (RELATIVE_METRICS.has(metric) && before && after && baselineValue > 0) notes.push(judgeChange(check, baselineValue, before, after, rules));
   }
   if (check.targetBreached) {
     notes.push(`target ${LOWER_IS_WORSE.has(metric) ? '≥' : '≤'} ${format(metric, target!)} breached (${format(metric, currentValue)})`);

@@ -35,6 +35,8 @@ describe('baseline file', () => {
     writeFileSync(broken, '{"format": "something-else", "scenarios": {}}');
     expect(() => readBaseline(broken)).toThrow(BenchInputError);
     expect(() => readBaseline(broken)).toThrow(/not an iora bench baseline .* re-record it with --update-baseline/);
+    writeFileSync(broken, `{"format": "${BASELINE_FORMAT}", "recordedAt": "x", "scenarios": {"a": {"runs": []}}}`);
+    expect(() => readBaseline(broken)).toThrow(/scenarios\.a needs "load" and a "runs" list/);
     writeFileSync(broken, '{ nope');
     expect(() => readBaseline(broken)).toThrow(/is not valid JSON/);
   });
