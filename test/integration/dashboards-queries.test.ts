@@ -29,8 +29,20 @@ const REQUESTS: { method: string; path: string }[] = [
   { method: 'GET', path: '/analysis/top-customers' },
   { method: 'POST', path: '/bulk/orders?count=50' },
 ];
-/** Seconds of load before the queries run: a few rate windows of 1 s scrapes, and baselines of short windows. */
-const LOAD_SECONDS = 25;
+/** Load runs at least this long (several 1 s scrapes inside every rate window) … */
+const MIN_LOAD_MS = 12_000;
+/** … and until the profile's findings exist, at most this long. */
+const MAX_LOAD_MS = 60_000;
+/** Series the I.O.R.A. profile publishes once baselines formed (readiness, targets, verdicts, growth). */
+const FINDINGS_FORMED = [
+  `iora_baseline_ready{job="${SERVICE}"} == 1`,
+  `iora_target_threshold{job="${SERVICE}", metric="http_server_request_duration_seconds", target="p95"}`,
+  // Rates and ratios are judged once validate's window of counters is complete.
+  `iora_target_threshold{job="${SERVICE}", target="cache_hit_ratio"}`,
+  `iora_target_threshold{job="${SERVICE}", metric="system_disk_operations_total"}`,
+  `iora_regression_severity{job="${SERVICE}"}`,
+  `iora_memory_growth_bytes_per_hour{job="${SERVICE}"}`,
+];
 /** Metrics the agent always produces under this load: without them the check below would prove nothing. */
 const ALWAYS_PRODUCED = [
   'target_info',
@@ -169,8 +181,15 @@ describe('dashboards against a real Prometheus scraping a real app under the age
     });
     prometheus = await PrometheusServer.start({ dir: join(dir, 'prometheus'), port: PROMETHEUS_PORT, config: prometheusConfig() });
     const load = startLoad();
-    await new Promise((r) => setTimeout(r, LOAD_SECONDS * 1000));
+    const started = Date.now();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (Date.now() - started < MIN_LOAD_MS) continue;
+      const formed = await Promise.all(FINDINGS_FORMED.map(async (q) => (await prometheus!.query(q)).length > 0));
+      if (formed.every(Boolean) || Date.now() - started > MAX_LOAD_MS) break;
+    }
     await load.stop();
+    console.log(`dashboards test: ${Math.round((Date.now() - started) / 1000)} s of load`);
 
     for (const { file, dashboard } of loadDashboards()) {
       // Variables resolve in order, each query seeing the values chosen before it, as Grafana does.
