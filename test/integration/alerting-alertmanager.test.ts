@@ -11,7 +11,7 @@ import type { Consumer, InProcessSource } from '../../src/pipeline/component.js'
 import { parseConfig } from '../../src/pipeline/config.js';
 import { Service } from '../../src/pipeline/service.js';
 import { CaptureServer } from '../exporters/delivery/capture-server.js';
-import { batchOf, type SeriesInput } from '../processors/regression/chain-harness.js';
+import { batchOf, type SeriesInput } from '../processors/regression/derived-batch.js';
 import { RealAlertmanager, type Notification } from './alerting-alertmanager.js';
 
 const AM_PORT = 19901;

@@ -1,13 +1,13 @@
 // Golden step tests for the regression → alert chain. A case folder holds `config.yaml`
 // (`regression:` and `alert:` sections, merged over the defaults) and numbered step files fed in order
 // to ONE chain with a fake clock. Inputs are written as the baseline processor publishes them, in a
-// shorthand expanded here:
+// shorthand expanded by derived-batch.ts:
 //
 //   at: 2026-01-05T10:01:00Z
 //   series:
 //     - resource: { service.name: shop }            # optional; default service.name: shop
 //       source: { name: http.server.request.duration, unit: s, attributes: { http.route: /a } }
-//       window: { p50: 0.1, p95: 0.24, p99: 0.3, count: 1000, rate: 16.7 }
+//       window: { p50: 0.1, p95: 0.24, p99: 0.3, count: 1000, rate: 16.7, error_ratio: 0.01 }
 //       baseline: { p95: 0.2, lower: 0.196, upper: 0.204, ready: 1 }
 //   out:
 //     points: [...]      # every iora_regression_* point, in order (see step-harness flattenPoints)
@@ -28,8 +28,6 @@ import { alertFactory } from '../../../src/processors/alert/factory.js';
 import { regressionFactory } from '../../../src/processors/regression/factory.js';
 import { FakeClock, flattenPoints, mergeConfig, testSettings, toMs } from '../step-harness.js';
 import { batchOf, type SeriesInput } from './derived-batch.js';
-
-export { batchOf, type SeriesInput };
 
 interface StepFile {
   at: string | number;
