@@ -57,10 +57,11 @@ function readEstimate(raw: unknown): Estimate {
   return { value: num(e.value), lower: num(e.lower), upper: num(e.upper) };
 }
 
-function readRun(raw: RunMeasurement): RunMeasurement {
+/** A hand-edited or truncated run reads as "no data" rather than crashing the comparison. */
+function readRun(raw: Partial<RunMeasurement> | null): RunMeasurement {
   const metrics = {} as RunMeasurement['metrics'];
-  for (const m of METRICS) metrics[m] = readEstimate(raw.metrics?.[m]);
-  return { ...raw, metrics };
+  for (const m of METRICS) metrics[m] = readEstimate(raw?.metrics?.[m]);
+  return { startedAt: String(raw?.startedAt), durationS: Number(raw?.durationS), ok: Number(raw?.ok), errors: Number(raw?.errors), metrics };
 }
 
 /** The baseline at `path`, or undefined when there is none yet. */

@@ -37,6 +37,10 @@ describe('baseline file', () => {
     expect(() => readBaseline(broken)).toThrow(/not an iora bench baseline .* re-record it with --update-baseline/);
     writeFileSync(broken, `{"format": "${BASELINE_FORMAT}", "recordedAt": "x", "scenarios": {"a": {"runs": []}}}`);
     expect(() => readBaseline(broken)).toThrow(/scenarios\.a needs "load" and a "runs" list/);
+    writeFileSync(broken, `{"format": "${BASELINE_FORMAT}", "recordedAt": "x", "scenarios": {"a": {"load": {}, "runs": [null, {"metrics": {"latency_p50": {"value": 3}}}]}}}`);
+    const lenient = readBaseline(broken)!.scenarios.a!.runs;
+    expect(lenient[0]!.metrics.latency_p50.value).toBeNaN();
+    expect(lenient[1]!.metrics.latency_p50.value).toBe(3);
     writeFileSync(broken, '{ nope');
     expect(() => readBaseline(broken)).toThrow(/is not valid JSON/);
   });
