@@ -40,8 +40,9 @@ export function mergeBucketHistograms(a: BucketHistogram, b: BucketHistogram): B
     bounds: a.bounds.slice(),
     bucketCounts: a.bucketCounts.map((c, i) => c + (b.bucketCounts[i] ?? 0)),
   };
-  const min = a.min === undefined ? b.min : b.min === undefined ? a.min : Math.min(a.min, b.min);
-  const max = a.max === undefined ? b.max : b.max === undefined ? a.max : Math.max(a.max, b.max);
+  // One side without an extreme makes the merged one unknown (its samples may lie beyond the other's).
+  const min = a.min === undefined || b.min === undefined ? undefined : Math.min(a.min, b.min);
+  const max = a.max === undefined || b.max === undefined ? undefined : Math.max(a.max, b.max);
   if (min !== undefined) out.min = min;
   if (max !== undefined) out.max = max;
   return out;

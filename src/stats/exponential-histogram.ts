@@ -139,12 +139,14 @@ export function mergeSketches(a: ExpoSketch, b: ExpoSketch, maxBuckets = DEFAULT
   return out;
 }
 
+// A side without min/max (a difference, or a sender that omits them) makes the merged extreme unknown:
+// keeping the other side's would clamp quantiles of the unknown part to it.
 function minOf(x: number | undefined, y: number | undefined): number | undefined {
-  return x === undefined ? y : y === undefined ? x : Math.min(x, y);
+  return x === undefined || y === undefined ? undefined : Math.min(x, y);
 }
 
 function maxOf(x: number | undefined, y: number | undefined): number | undefined {
-  return x === undefined ? y : y === undefined ? x : Math.max(x, y);
+  return x === undefined || y === undefined ? undefined : Math.max(x, y);
 }
 
 /** Merge any number of sketches (empty input → empty sketch). */

@@ -13,6 +13,8 @@ import { sortedQuantile } from '../../src/stats/descriptive.js';
 import { MetricsScraper, spawnApp, type RunningApp } from '../instrumentation/harness.js';
 
 const METRICS_PORT = 19710;
+/** Measured requests; few in flight at once so the client itself stays light. */
+const REQUESTS = 320;
 const APP = fileURLToPath(new URL('./baseline-agent-app.mjs', import.meta.url));
 const SERIES = { metric: 'http_server_request_duration_seconds', quantile: '0.95' };
 const dir = mkdtempSync(join(tmpdir(), 'baseline-agent-'));
@@ -41,15 +43,15 @@ afterAll(async () => {
 const start = (): Promise<RunningApp> => spawnApp(APP, 'import', { IORA_CONFIG: config, OTEL_METRIC_EXPORT_INTERVAL: '500' });
 
 /**
- * Deterministic lognormal delays (median 250 ms), clipped to 100–800 ms: long enough that the client's own
- * overhead (a few ms on a busy machine) stays well inside the 5% the test allows.
+ * Deterministic lognormal delays (median 400 ms), clipped to 200–1000 ms: long enough that the client's own
+ * overhead (tens of ms on a machine shared by many processes) stays inside the 5% the test allows.
  */
 function delays(n: number): number[] {
   let seed = 7;
   const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
   return Array.from({ length: n }, () => {
     const z = Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random());
-    return Math.round(Math.min(800, Math.max(100, 250 * Math.exp(0.35 * z))));
+    return Math.round(Math.min(1000, Math.max(200, 400 * Math.exp(0.3 * z))));
   });
 }
 
@@ -84,34 +86,42 @@ describe('baseline under the agent', () => {
   it('publishes window quantiles, learns a ready baseline matching the client, and keeps it across kill -9', async () => {
     app = await start();
     const scraper = new MetricsScraper(`http://127.0.0.1:${METRICS_PORT}/metrics`);
-    // The agent records from the moment its instrumentation is up; measure only from then on.
-    const target = app;
-    await scraper.waitFor(() => {
-      void target.get('/work?ms=1');
-      return scraper.total('http_server_request_duration_seconds_count') > 0;
-    }, 'the agent recording requests');
-    const client = await load(app, delays(600), 20);
+    // The agent records from the moment its instrumentation is up; warm up one request at a time until
+    // /metrics shows it, and count the warm-up in the client's sample too.
+    const client: number[] = [];
+    for (let served = 0; served === 0; served = scraper.total('http_server_request_duration_seconds_count')) {
+      if (client.length >= 100) throw new Error('the agent never recorded a request');
+      client.push(await timedGet(app.port, '/work?ms=1'));
+      await new Promise((r) => setTimeout(r, 200));
+      await scraper.refresh();
+    }
+    const servedBeforeLoad = scraper.total('http_server_request_duration_seconds_count');
+    client.push(...(await load(app, delays(REQUESTS), 10)));
     client.sort((a, b) => a - b);
     const clientP95 = sortedQuantile(client, 0.95);
 
     // The window quantile shows up while the series is active.
     await scraper.waitFor(() => scraper.points('iora_window_quantile', SERIES).length > 0, 'iora_window_quantile p95');
     const windowP95 = scraper.points('iora_window_quantile', SERIES)[0]!.value;
-    expect(windowP95).toBeGreaterThan(0.1);
-    expect(windowP95).toBeLessThan(0.85);
+    expect(windowP95).toBeGreaterThan(0.2);
+    expect(windowP95).toBeLessThan(1.1);
 
     // Once every bucket holding the load has closed, the baseline has seen every measured request (the
-    // warm-up requests in the series' first export may be missing: a first cumulative point spanning more
-    // than a bucket, 2 s here, is taken as history of unknown age).
+    // warm-up ones in the series' first export may be missing: a first cumulative point spanning more than
+    // a bucket, 2 s here, is taken as history of unknown age).
     await scraper.waitFor(
-      () => scraper.total('iora_baseline_samples', { metric: SERIES.metric }) >= 600 && scraper.total('iora_baseline_ready', { metric: SERIES.metric }) === 1,
+      () => {
+        const served = scraper.total('http_server_request_duration_seconds_count');
+        const samples = scraper.total('iora_baseline_samples', { metric: SERIES.metric });
+        return served === servedBeforeLoad + REQUESTS && samples >= REQUESTS && scraper.total('iora_baseline_ready', { metric: SERIES.metric }) === 1;
+      },
       'a ready baseline of every measured request',
       20_000,
     ).catch((err: Error) => {
       throw new Error(`${err.message}\n${scraper.text.split('\n').filter((l) => /^(iora_baseline_(samples|ready)|http_server_request_duration_seconds_count)/.test(l)).join('\n')}`);
     });
     const learned = scraper.points('iora_baseline_quantile', SERIES)[0]!.value;
-    expect(Math.abs(learned - clientP95) / clientP95, `baseline p95 ${learned} vs client ${clientP95}`).toBeLessThan(0.05);
+    expect(Math.abs(learned - clientP95) / clientP95, `baseline p95 ${learned} vs client ${clientP95}\n${scraper.text.split('\n').filter((l) => /^(iora_baseline_(samples|quantile)|http_server_request_duration_seconds_count)/.test(l)).join('\n')}`).toBeLessThan(0.05);
     const lower = scraper.points('iora_baseline_lower', SERIES)[0]!.value;
     const upper = scraper.points('iora_baseline_upper', SERIES)[0]!.value;
     expect(lower).toBeLessThanOrEqual(learned);
@@ -123,7 +133,7 @@ describe('baseline under the agent', () => {
     await load(app, delays(20), 4);
     await scraper.waitFor(() => scraper.total('iora_baseline_ready', { metric: SERIES.metric }) === 1, 'the baseline after restart', 20_000);
     const restored = scraper.points('iora_baseline_samples', { metric: SERIES.metric })[0]!.value;
-    expect(restored).toBeGreaterThanOrEqual(600);
+    expect(restored).toBeGreaterThanOrEqual(REQUESTS);
     const afterRestart = scraper.points('iora_baseline_quantile', SERIES)[0]!.value;
     expect(Math.abs(afterRestart - clientP95) / clientP95).toBeLessThan(0.05);
   });

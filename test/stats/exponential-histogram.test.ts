@@ -143,3 +143,13 @@ describe('merge and subtract', () => {
     expect(values).toEqual([-8 / 3, -4 / 3, 0, 4 / 3, 8 / 3]);
   });
 });
+
+describe('extremes', () => {
+  it('a merge with a side of unknown min/max (a difference) has unknown extremes, so quantiles are not clamped', async () => {
+    const first = await recordExponential([0.01]);
+    const later = subtractSketch(await recordExponential([0.01, 0.2, 0.3, 0.4]), first); // no min/max
+    const merged = mergeSketches(first, later);
+    expect(merged.max).toBeUndefined();
+    expect(sketchQuantile(merged, 1)).toBeGreaterThan(0.38);
+  });
+});

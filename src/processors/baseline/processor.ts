@@ -24,7 +24,7 @@ import { resolve, type BaselineConfig, type BaselineSettings } from './config.js
 import { DerivedMetrics } from './internal/derived.js';
 import { decodeDist, distCount, fromExplicit, fromExponential, mergeDist, quantile, subtractDist, type Dist } from './internal/distribution.js';
 import { Learner } from './internal/learner.js';
-import { SeriesState, type SeriesMeta } from './internal/series-state.js';
+import { SeriesState, StreamState, type SeriesMeta } from './internal/series-state.js';
 
 type HistogramLike = HistogramMetric | ExponentialHistogramMetric;
 
@@ -44,9 +44,18 @@ function labelsOf(attributes: Attributes, promName: string, skip?: ReadonlySet<s
 
 const ERROR_GROUP_SKIP: ReadonlySet<string> = new Set([STATUS_ATTRIBUTE, ERROR_ATTRIBUTE]);
 
-function metaOf(resource: Attributes, metric: HistogramLike, attributes: Attributes): SeriesMeta {
+/** The service part of a resource: learning is per service, so instances (and restarts) share it. */
+function serviceOf(resource: Attributes): Attributes {
+  const out: Record<string, Attributes[string]> = {};
+  for (const k of SERVICE_IDENTITY_KEYS) if (resource[k] !== undefined) out[k] = resource[k];
+  return out;
+}
+
+const SERVICE_IDENTITY_KEYS = ['service.namespace', 'service.name'] as const;
+
+function metaOf(service: Attributes, metric: HistogramLike, attributes: Attributes): SeriesMeta {
   const promName = prometheusMetricName(metric);
-  const meta: SeriesMeta = { resource, metric: metric.name, labels: labelsOf(attributes, promName) };
+  const meta: SeriesMeta = { resource: service, metric: metric.name, labels: labelsOf(attributes, promName) };
   if (REQUEST_DURATION.test(metric.name)) {
     const status = Number(attributes[STATUS_ATTRIBUTE]);
     meta.errorGroup = {
@@ -68,7 +77,10 @@ function formatError(e: number): string {
 
 export class BaselineStep implements ProcessorStep {
   private readonly cfg: BaselineSettings;
+  /** Learning per service series, keyed by seriesKey() of the service part of the resource. */
   private readonly series = new Map<string, SeriesState>();
+  /** Streams per instance, keyed by the full seriesKey(). */
+  private readonly streams = new Map<string, StreamState>();
   private readonly limiter: SeriesLimiter;
   private store: StateStore | undefined;
   private learner: Learner | undefined;
@@ -111,7 +123,7 @@ export class BaselineStep implements ProcessorStep {
       } catch {
         continue;
       }
-      if (!this.limiter.admit(meta.metric)) continue;
+      if (this.series.size >= this.cfg.maxSeries) break;
       this.series.set(row.seriesKey, new SeriesState(row.seriesKey, meta, this.bucketsPerPeriod, this.cfg.bucketMs, nowMs));
     }
     let newest = -Infinity;
@@ -170,22 +182,28 @@ export class BaselineStep implements ProcessorStep {
   private absorbPending(learner: Learner, nowMs: number): void {
     const quarantine = this.settings.host.quarantine;
     for (const state of this.withPending) {
-      if (!quarantine.isHeld(state.key, nowMs)) {
-        for (const delta of state.pending) learner.absorb(state, delta, nowMs);
-        if (state.open.size > 0) this.withOpen.add(state);
-      }
+      for (const delta of state.pending) if (!quarantine.isHeld(delta.streamKey, nowMs)) learner.absorb(state, delta, nowMs);
+      if (state.open.size > 0) this.withOpen.add(state);
       state.pending = [];
     }
     this.withPending.clear();
   }
 
-  /** Once per bucket: expire old buckets everywhere and forget series silent for a whole period. */
+  /**
+   * Once per bucket: expire old buckets everywhere, forget streams silent for a whole bucket (their window
+   * is long empty; a live agent exports every few seconds) and series silent for a whole period.
+   */
   private sweep(learner: Learner, nowMs: number): void {
+    for (const [key, stream] of this.streams) {
+      if (stream.lastSeenMs <= nowMs - this.cfg.bucketMs) {
+        this.streams.delete(key);
+        this.limiter.release(stream.series.meta.metric);
+      }
+    }
     for (const [key, state] of this.series) {
       learner.expire(state, nowMs);
       if (state.lastSeenMs <= nowMs - this.cfg.periodMs && state.ring.occupied === 0 && state.open.size === 0) {
         this.series.delete(key);
-        this.limiter.release(state.meta.metric);
         this.store?.deleteSeries(this.settings.id, key);
       }
     }
@@ -205,18 +223,19 @@ export class BaselineStep implements ProcessorStep {
       for (const metric of sm.metrics) {
         if (metric.kind !== 'histogram' && metric.kind !== 'exponential_histogram') continue;
         for (const point of metric.points) {
-          const state = this.stateFor(rm.resource, metric, point.attributes, nowMs, ctx);
-          if (state === undefined) continue;
+          const stream = this.streamFor(rm.resource, metric, point.attributes, nowMs, ctx);
+          if (stream === undefined) continue;
+          const state = stream.series;
           const dist = metric.kind === 'exponential_histogram' ? fromExponential(point as (typeof metric.points)[number]) : fromExplicit(point as (typeof metric.points)[number]);
-          const delta = this.toDelta(state, metric.temporality, point.startTimeMs, point.timeMs, dist);
+          const delta = this.toDelta(stream, metric.temporality, point.startTimeMs, point.timeMs, dist);
+          stream.lastSeenMs = nowMs;
           state.lastSeenMs = nowMs;
           if (delta !== undefined && distCount(delta) > 0) {
-            const timed = { timeMs: point.timeMs, dist: delta };
-            state.window.push(timed);
-            state.pending.push(timed);
+            stream.window.push({ timeMs: point.timeMs, dist: delta });
+            state.pending.push({ timeMs: point.timeMs, dist: delta, streamKey: stream.key });
             this.withPending.add(state);
           }
-          const windowCount = this.publishSeries(state, learner, derived, nowMs);
+          const windowCount = this.publishSeries(stream, learner, derived, nowMs);
           const group = state.meta.errorGroup;
           if (group !== undefined) {
             const gk = JSON.stringify(group.labels);
@@ -233,18 +252,25 @@ export class BaselineStep implements ProcessorStep {
     return { ...rm, scopes: [...rm.scopes, { scope: { name: SCOPE_NAME }, metrics: derived.metrics() }] };
   }
 
-  private stateFor(resource: Attributes, metric: HistogramLike, attributes: Attributes, nowMs: number, ctx: StepContext): SeriesState | undefined {
+  private streamFor(resource: Attributes, metric: HistogramLike, attributes: Attributes, nowMs: number, ctx: StepContext): StreamState | undefined {
     const key = seriesKey(resource, metric.name, attributes);
-    let state = this.series.get(key);
-    if (state !== undefined) return state;
+    const stream = this.streams.get(key);
+    if (stream !== undefined) return stream;
     if (!this.limiter.admit(metric.name)) {
       ctx.drop(1, 'max_series');
       return undefined;
     }
-    state = new SeriesState(key, metaOf(resource, metric, attributes), this.bucketsPerPeriod, this.cfg.bucketMs, nowMs);
-    this.series.set(key, state);
-    this.newSeries.push(state);
-    return state;
+    const service = serviceOf(resource);
+    const learningKey = seriesKey(service, metric.name, attributes);
+    let state = this.series.get(learningKey);
+    if (state === undefined) {
+      state = new SeriesState(learningKey, metaOf(service, metric, attributes), this.bucketsPerPeriod, this.cfg.bucketMs, nowMs);
+      this.series.set(learningKey, state);
+      this.newSeries.push(state);
+    }
+    const created = new StreamState(key, state, nowMs);
+    this.streams.set(key, created);
+    return created;
   }
 
   /**
@@ -255,7 +281,7 @@ export class BaselineStep implements ProcessorStep {
    * shape (a collector restarted under running agents) and only becomes the reference. Comparing the
    * point's own times keeps this independent of clock offsets between the agent and the pipeline.
    */
-  private toDelta(state: SeriesState, temporality: 'cumulative' | 'delta', startTimeMs: number, timeMs: number, dist: Dist): Dist | undefined {
+  private toDelta(state: StreamState, temporality: 'cumulative' | 'delta', startTimeMs: number, timeMs: number, dist: Dist): Dist | undefined {
     if (temporality === 'delta') return dist;
     const previous = state.cumulative;
     state.cumulative = { startTimeMs, dist };
@@ -264,12 +290,13 @@ export class BaselineStep implements ProcessorStep {
     return subtractDist(dist, previous.dist) ?? dist;
   }
 
-  /** Publishes the series' window and baseline; returns the window's sample count. */
-  private publishSeries(state: SeriesState, learner: Learner, derived: DerivedMetrics, nowMs: number): number {
+  /** Publishes the stream's window and its series' baseline; returns the window's sample count. */
+  private publishSeries(stream: StreamState, learner: Learner, derived: DerivedMetrics, nowMs: number): number {
+    const state = stream.series;
     const windowStart = nowMs - this.cfg.windowMs;
-    while (state.window.length > 0 && state.window[0]!.timeMs <= windowStart) state.window.shift();
+    while (stream.window.length > 0 && stream.window[0]!.timeMs <= windowStart) stream.window.shift();
     let window: Dist | undefined;
-    for (const w of state.window) window = window === undefined ? w.dist : (mergeDist(window, w.dist) ?? w.dist);
+    for (const w of stream.window) window = window === undefined ? w.dist : (mergeDist(window, w.dist) ?? w.dist);
     const labels = state.meta.labels;
     const count = window === undefined ? 0 : distCount(window);
     derived.add('iora_window_count', labels, count);
@@ -305,10 +332,5 @@ export class BaselineStep implements ProcessorStep {
       state.quantileLabels.set(q, labels);
     }
     return labels;
-  }
-
-  /** Series currently learned (for tests and the bench). */
-  get seriesCount(): number {
-    return this.series.size;
   }
 }

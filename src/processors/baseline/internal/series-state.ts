@@ -5,8 +5,9 @@ import type { Seasonality } from '../../../stats/seasonality.js';
 import { BucketRing } from './bucket-ring.js';
 import type { Dist } from './distribution.js';
 
-/** Identity and labels of a series; persisted as the store's series metadata. */
+/** Identity and labels of a learned series; persisted as the store's series metadata. */
 export interface SeriesMeta {
+  /** The service's identity (service.namespace, service.name): instances of a service learn together. */
   resource: Attributes;
   /** OTel metric name of the source. */
   metric: string;
@@ -19,6 +20,11 @@ export interface SeriesMeta {
 export interface TimedDist {
   timeMs: number;
   dist: Dist;
+}
+
+/** A delta waiting to be learned, with the seriesKey() of the instance's stream it came from (the quarantine key). */
+export interface PendingDelta extends TimedDist {
+  streamKey: string;
 }
 
 export type Season = 'daily' | 'weekly';
@@ -41,18 +47,33 @@ export interface BaselineView {
   quantiles: BaselineQuantile[];
 }
 
+/**
+ * One instance's stream of a series (the full seriesKey(), service.instance.id included): what it looks
+ * like now. Instances of a service feed one SeriesState, so a restarted app (a new instance id) finds
+ * its learning again.
+ */
+export class StreamState {
+  /** Deltas inside the evaluation window. */
+  window: TimedDist[] = [];
+  /** Last cumulative point, to turn the next into a delta. */
+  cumulative: { startTimeMs: number; dist: Dist } | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly series: SeriesState,
+    public lastSeenMs: number,
+  ) {}
+}
+
+/** What is learned about one series of a service over the period. */
 export class SeriesState {
   readonly ring: BucketRing;
   /** Merge of the ring's buckets (the flat baseline over the period). */
   baseline: Dist | undefined;
   /** Buckets still filling, by start. */
   readonly open = new Map<number, Dist>();
-  /** Deltas inside the evaluation window. */
-  window: TimedDist[] = [];
-  /** Deltas of the last evaluation, learned at the next one unless the series is quarantined by then. */
-  pending: TimedDist[] = [];
-  /** Last cumulative point, to turn the next into a delta. */
-  cumulative: { startTimeMs: number; dist: Dist } | undefined;
+  /** Deltas of the last evaluation, learned at the next one unless their stream is quarantined by then. */
+  pending: PendingDelta[] = [];
   seasonality: Partial<Record<Season, Seasonality>> = {};
   view: BaselineView | undefined;
   /** Labels of quantile points, by quantile (derived points are built every evaluation). */
