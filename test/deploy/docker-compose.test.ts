@@ -96,6 +96,7 @@ const listening: Record<string, number[]> = {
   collector: [hostPort(collectorPipeline.receivers.otlp.endpoint).port, hostPort(collectorPipeline.exporters.prometheus.endpoint).port],
   prometheus: [listenPort(services.prometheus!)],
   alertmanager: [listenPort(services.alertmanager!)],
+  // The images' default ports.
   grafana: [3000],
   postgres: [5432],
   redis: [6379],
@@ -263,6 +264,10 @@ describe('docker-compose.yml', () => {
     );
     expect(hostPathOf('grafana', provider.providers[0]!.options.path)).toBe(join(repoRoot, 'grafana', 'dashboards'));
     expect(hostPathOf('grafana', '/etc/grafana/provisioning')).toBe(join(repoRoot, 'grafana', 'provisioning'));
+    // $__rate_interval is derived from the datasource's interval: it must be Prometheus's scrape interval.
+    const prometheusDs = loadDatasources().find((d) => d.type === 'prometheus') as { jsonData?: { timeInterval?: string } } | undefined;
+    const scrape = readYaml<{ global: { scrape_interval: string } }>(join(deployDir, 'prometheus.yml')).global.scrape_interval;
+    expect(prometheusDs?.jsonData?.timeInterval).toBe(scrape);
     const alertmanager = readYaml<{ global: { slack_api_url_file: string } }>(join(deployDir, 'alertmanager.yml'));
     const [secret] = services.alertmanager!.secrets!;
     expect(alertmanager.global.slack_api_url_file).toBe(`/run/secrets/${secret}`);
