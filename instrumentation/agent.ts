@@ -15,6 +15,7 @@ import type { Attributes } from '../src/pipeline/model.js';
 import { createBusinessInstruments, publishBusinessInstruments } from './business.js';
 import { CacheRecorder } from './cache.js';
 import { DbSpanMetricsProcessor } from './db/span-metrics.js';
+import { RequestDurationHistogram } from './http/request-histogram.js';
 import { ServerRequestRecorder } from './http/server-requests.js';
 import { createInstrumentations } from './instrumentations.js';
 import { InProcessReader } from './in-process-reader.js';
@@ -44,8 +45,6 @@ export interface AgentOptions {
   /** Register the import-in-the-middle loader hook so ES modules get instrumented (the preload does). */
   registerEsmHook: boolean;
   logger?: Logger;
-  /** Tests pass their own reader; otherwise embedded or collector mode picks one. */
-  reader?: MetricReader;
   startPipeline?: PipelineStarter;
 }
 
@@ -164,26 +163,27 @@ export function startAgent(options: AgentOptions): Agent | undefined {
   if (options.registerEsmHook) registerEsmHook(options.baseUrl, logger);
 
   const resource = agentResource(options.env);
-  let reader = options.reader;
+  const on = settings.instrumentations;
+  const requestDurations = on.has('http') ? new RequestDurationHistogram(resource) : undefined;
+  const metricProducers = requestDurations ? [requestDurations] : [];
+  let reader: MetricReader;
   let inProcess: InProcessReader | undefined;
-  if (!reader) {
-    if (settings.collectorUrl) {
-      reader = new PeriodicExportingMetricReader({
-        exporter: otlpExporter(settings, options.baseUrl),
-        exportIntervalMillis: settings.exportIntervalMs,
-        exportTimeoutMillis: Math.min(settings.exportTimeoutMs, settings.exportIntervalMs),
-      });
-    } else {
-      reader = inProcess = new InProcessReader(settings.exportIntervalMs, logger);
-    }
+  if (settings.collectorUrl) {
+    reader = new PeriodicExportingMetricReader({
+      exporter: otlpExporter(settings, options.baseUrl),
+      exportIntervalMillis: settings.exportIntervalMs,
+      exportTimeoutMillis: Math.min(settings.exportTimeoutMs, settings.exportIntervalMs),
+      metricProducers,
+    });
+  } else {
+    reader = inProcess = new InProcessReader(settings.exportIntervalMs, logger, metricProducers);
   }
   const meterProvider = new MeterProvider({ resource, views: agentViews(), readers: [reader] });
   const meter = meterProvider.getMeter(AGENT_METER);
   const onError = (source: string) => (err: unknown) => logger.warn({ err }, `iora agent: ${source} failed; skipped`);
 
   const parts: { shutdown(): void }[] = [];
-  const on = settings.instrumentations;
-  const serverRequests = on.has('http') ? new ServerRequestRecorder(meter, onError('HTTP server timing')) : undefined;
+  const serverRequests = requestDurations ? new ServerRequestRecorder(requestDurations, onError('HTTP server timing')) : undefined;
   if (serverRequests) parts.push(serverRequests);
   if (on.has('process')) parts.push(new ProcessMetrics(meter, { dataDir: settings.dataDir, onError: (s, err) => onError(`process metric ${s}`)(err) }));
   const cache = new CacheRecorder(meter);

@@ -2,7 +2,7 @@
 // collection to iora's batch model and hands it to every subscriber — the pipeline's `agent` receiver.
 // It is the host's `inProcess` source. A failing subscriber is logged and never stops the others or the app.
 
-import { MetricReader } from '@opentelemetry/sdk-metrics';
+import { MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Logger } from 'pino';
 import type { Consumer, InProcessSource } from '../src/pipeline/component.js';
 import type { MetricBatch } from '../src/pipeline/model.js';
@@ -16,8 +16,9 @@ export class InProcessReader extends MetricReader implements InProcessSource {
   constructor(
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    metricProducers: MetricProducer[] = [],
   ) {
-    super();
+    super({ metricProducers });
   }
 
   protected override onInitialized(): void {

@@ -7,9 +7,11 @@ import { AggregationType, type ViewOptions } from '@opentelemetry/sdk-metrics';
 
 export const AGENT_METER = 'iora';
 
-/** Duration instruments recorded by iora or by the OpenTelemetry instrumentations it runs. */
+/**
+ * Duration instruments recorded by iora or by the OpenTelemetry instrumentations it runs (the server request
+ * duration is aggregated outside the SDK, with the same exponential aggregation: http/request-histogram.ts).
+ */
 export const DURATION_INSTRUMENTS = [
-  'http.server.request.duration',
   'http.client.request.duration',
   'db.client.operation.duration',
   'db.client.connection.wait_time',
@@ -17,7 +19,9 @@ export const DURATION_INSTRUMENTS = [
   'iora.block.processing.duration',
 ] as const;
 
-const exponential = { type: AggregationType.EXPONENTIAL_HISTOGRAM, options: { maxSize: 160 } } as const;
+/** Buckets per sign of every exponential histogram (the SDK's default). */
+export const EXPONENTIAL_MAX_SIZE = 160;
+const exponential = { type: AggregationType.EXPONENTIAL_HISTOGRAM, options: { maxSize: EXPONENTIAL_MAX_SIZE } } as const;
 
 export function agentViews(): ViewOptions[] {
   return [

@@ -32,7 +32,8 @@ export function routeOf(request: IncomingMessage): string | undefined {
   const koa = r[koaContext]?._matchedRoute;
   if (typeof koa === 'string') return koa;
   const path = r.route?.path;
-  if (typeof path === 'string') return typeof r.baseUrl === 'string' ? r.baseUrl + path : path;
+  // Concatenate only under a mounted router: the bare path is the router's own string, whose hash is cached.
+  if (typeof path === 'string') return typeof r.baseUrl === 'string' && r.baseUrl !== '' ? r.baseUrl + path : path;
   return undefined;
 }
 
