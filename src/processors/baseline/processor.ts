@@ -256,13 +256,14 @@ export class BaselineStep implements ProcessorStep {
     const key = seriesKey(resource, metric.name, attributes);
     const stream = this.streams.get(key);
     if (stream !== undefined) return stream;
-    if (!this.limiter.admit(metric.name)) {
-      ctx.drop(1, 'max_series');
-      return undefined;
-    }
     const service = serviceOf(resource);
     const learningKey = seriesKey(service, metric.name, attributes);
     let state = this.series.get(learningKey);
+    // Learned series outlive their streams (for a period), so they are capped on their own too.
+    if ((state === undefined && this.series.size >= this.cfg.maxSeries) || !this.limiter.admit(metric.name)) {
+      ctx.drop(1, 'max_series');
+      return undefined;
+    }
     if (state === undefined) {
       state = new SeriesState(learningKey, metaOf(service, metric, attributes), this.bucketsPerPeriod, this.cfg.bucketMs, nowMs);
       this.series.set(learningKey, state);

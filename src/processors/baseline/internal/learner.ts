@@ -36,8 +36,8 @@ export function describeQuantiles(dist: Dist, quantiles: readonly number[], conf
 export class Learner {
   /** Rows written at the end of the step, in one transaction; read back before the store until then. */
   private dirty = new Map<string, BucketRow>();
-  /** Distributions that could not be combined (a series changed histogram kind or bounds): learning restarted. */
-  restarts = 0;
+  /** Failed writes to the store since start. */
+  storeFailures = 0;
 
   constructor(
     private readonly settings: BaselineSettings,
@@ -98,7 +98,6 @@ export class Learner {
 
   /** The series changed histogram kind or bounds: its old learning cannot be merged with the new. */
   private restart(state: SeriesState, start: number, dist: Dist): void {
-    this.restarts++;
     for (const s of state.ring.allStarts()) if (s !== start) state.ring.remove(s);
     state.baseline = dist;
     this.logger.warn({ series: state.meta.labels }, 'baseline: series %s changed histogram layout; its learning restarts', state.meta.labels.metric);
@@ -200,10 +199,22 @@ export class Learner {
     }
   }
 
-  /** Writes what the step changed, in one transaction, and forgets buckets older than the period. */
+  /**
+   * Writes what the step changed, in one transaction, and forgets buckets older than the period. A store
+   * that fails (disk full, file removed) is logged once; learning goes on in memory, and buckets whose
+   * sketches could not be written fall out of the baseline when they expire.
+   */
   flush(nowMs: number, pruneOld: boolean): void {
-    this.store.putBuckets(this.namespace, [...this.dirty.values()]);
+    const rows = [...this.dirty.values()];
     this.dirty.clear();
-    if (pruneOld) this.store.deleteBucketsBefore(this.namespace, nowMs - this.settings.periodMs - this.settings.bucketMs);
+    try {
+      this.store.putBuckets(this.namespace, rows);
+      if (pruneOld) this.store.deleteBucketsBefore(this.namespace, nowMs - this.settings.periodMs - this.settings.bucketMs);
+    } catch (err) {
+      this.storeFailures++;
+      if (this.storeFailures === 1) {
+        this.logger.error({ err, store: this.store.location }, 'baseline: cannot write the state store %s (%s); learning continues in memory, this error is logged once', this.store.location, err instanceof Error ? err.message : String(err));
+      }
+    }
   }
 }
