@@ -37,7 +37,7 @@ export class CaptureServer {
   }
 
   /** Resolves once `count` requests were accepted (rejects after `timeoutMs`). */
-  waitFor(count: number, timeoutMs = 10_000): Promise<void> {
+  waitFor(count: number, timeoutMs = 20_000): Promise<void> {
     if (this.received.length >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`only ${this.received.length} of ${count} requests arrived`)), timeoutMs);

@@ -5,13 +5,17 @@ import { DeliveryQueue, type DeliveryPolicy } from '../../../src/exporters/deliv
 import { postJson } from '../../../src/exporters/delivery/http.js';
 import { CaptureServer } from './capture-server.js';
 
-const policy: DeliveryPolicy = { timeoutMs: 2_000, queueSize: 100, initialBackoffMs: 20, maxBackoffMs: 100, maxBatch: 10 };
+// A generous request timeout: on a loaded machine a short one would abort and re-send, duplicating bodies.
+const policy: DeliveryPolicy = { timeoutMs: 20_000, queueSize: 100, initialBackoffMs: 20, maxBackoffMs: 100, maxBatch: 10 };
 
 function capturedLogger(): { logger: pino.Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
   return { logger: pino({ level: 'debug' }, stream), lines };
 }
+
+/** Polls get time: these tests share the machine with others. */
+const POLL = { timeout: 20_000, interval: 20 };
 
 interface Item {
   id: string;
@@ -46,7 +50,7 @@ describe('DeliveryQueue', () => {
     queue.enqueue([{ id: 'a', n: 1 }, { id: 'b', n: 1 }, { id: 'c', n: 1 }]);
     await server.waitFor(2);
     expect(bodies()).toEqual([[{ id: 'a', n: 1 }, { id: 'b', n: 1 }], [{ id: 'c', n: 1 }]]);
-    await expect.poll(() => queue.delivered).toBe(3);
+    await expect.poll(() => queue.delivered, POLL).toBe(3);
   });
 
   it('retries with backoff while the receiver fails and delivers what queued meanwhile when it is back', async () => {
@@ -55,17 +59,17 @@ describe('DeliveryQueue', () => {
     server.status = 503;
     const { queue, lines } = queueTo(url);
     queue.enqueue([{ id: 'a', n: 1 }]);
+    await expect.poll(() => server.attempts, POLL).toBeGreaterThan(1);
     queue.enqueue([{ id: 'b', n: 1 }]);
-    await new Promise((r) => setTimeout(r, 300));
     expect(server.received).toHaveLength(0);
     expect(queue.pending).toBe(2);
     server.status = 200;
-    await server.waitFor(1);
-    expect(bodies()).toEqual([[{ id: 'a', n: 1 }, { id: 'b', n: 1 }]]);
+    await expect.poll(() => queue.delivered, POLL).toBe(2);
+    expect(bodies().flat()).toEqual([{ id: 'a', n: 1 }, { id: 'b', n: 1 }]);
     const warnings = lines.filter((l) => l.includes('delivery failed'));
     expect(warnings, 'one warning per outage, not one per retry').toHaveLength(1);
     expect(warnings[0]).toContain('HTTP 503');
-    await expect.poll(() => lines.some((l) => l.includes('delivered again'))).toBe(true);
+    await expect.poll(() => lines.some((l) => l.includes('delivered again')), POLL).toBe(true);
   });
 
   it('survives a receiver that is not listening at all (connection refused)', async () => {
@@ -75,8 +79,7 @@ describe('DeliveryQueue', () => {
     await server.close();
     const { queue, lines } = queueTo(url);
     queue.enqueue([{ id: 'a', n: 1 }]);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(lines.join('')).toContain('ECONNREFUSED');
+    await expect.poll(() => lines.join(''), POLL).toContain('ECONNREFUSED');
     server = new CaptureServer();
     await server.listen(port);
     await server.waitFor(1);
@@ -98,16 +101,20 @@ describe('DeliveryQueue', () => {
   });
 
   it('replaces a queued item with a newer one of the same key', async () => {
+    // The receiver is not listening (connection refused) until the first attempt has failed; it comes
+    // back during the 1 s backoff, so the next attempt is the first that can deliver.
     server = new CaptureServer();
     const url = await server.listen();
-    server.status = 503;
-    const { queue } = queueTo(url, {}, true);
+    const port = Number(new URL(url).port);
+    await server.close();
+    const { queue, lines } = queueTo(url, { initialBackoffMs: 1_000, maxBackoffMs: 1_000 }, true);
     queue.enqueue([{ id: 'a', n: 1 }, { id: 'b', n: 1 }]);
-    await expect.poll(() => server.attempts).toBeGreaterThan(0);
+    await expect.poll(() => lines.join(''), POLL).toContain('ECONNREFUSED');
     queue.enqueue([{ id: 'a', n: 2 }]);
     expect(queue.pending).toBe(2);
-    server.status = 200;
-    await server.waitFor(1);
+    server = new CaptureServer();
+    await server.listen(port);
+    await expect.poll(() => queue.delivered, POLL).toBe(2);
     expect(bodies()).toEqual([[{ id: 'a', n: 2 }, { id: 'b', n: 1 }]]);
   });
 
@@ -117,7 +124,7 @@ describe('DeliveryQueue', () => {
     server.status = 400;
     const { queue, lines } = queueTo(url);
     queue.enqueue([{ id: 'a', n: 1 }]);
-    await expect.poll(() => queue.dropped).toBe(1);
+    await expect.poll(() => queue.dropped, POLL).toBe(1);
     expect(queue.pending).toBe(0);
     expect(lines.join('')).toContain('not retrying');
   });

@@ -72,12 +72,12 @@ describe('slack exporter', () => {
     const base = await server.listen();
     server.status = 500;
     const lines: string[] = [];
-    exporter = slackFactory.create(settings(lines), { ...slackFactory.createDefaultConfig(), url: `${base}${SECRET_PATH}`, retry: { initial_interval: '10ms', max_interval: '20ms' } }, { consume: async () => {} });
+    exporter = slackFactory.create(settings(lines), { ...slackFactory.createDefaultConfig(), url: `${base}${SECRET_PATH}`, timeout: '2s', retry: { initial_interval: '10ms', max_interval: '20ms' } }, { consume: async () => {} });
     await exporter.start();
     await exporter.consume({ resourceMetrics: [], alerts: [firing] });
-    await expect.poll(() => server.attempts).toBeGreaterThan(1);
+    await expect.poll(() => server.attempts, { timeout: 20_000 }).toBeGreaterThan(1);
     await server.close();
-    await expect.poll(() => lines.join('')).toContain('HTTP 500');
+    await expect.poll(() => lines.join(''), { timeout: 20_000 }).toContain('HTTP 500');
     await exporter.shutdown();
     const log = lines.join('');
     expect(log).not.toContain('SECRET');

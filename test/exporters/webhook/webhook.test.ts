@@ -39,7 +39,7 @@ describe('webhook exporter', () => {
     await exporter.start();
     await exporter.consume({ resourceMetrics: [], alerts: [firing] });
     await exporter.consume({ resourceMetrics: [], alerts: [firing] }); // re-send while firing: not a change
-    await expect.poll(() => server.attempts).toBeGreaterThan(1);
+    await expect.poll(() => server.attempts, { timeout: 20_000 }).toBeGreaterThan(1);
     server.status = 200;
     await server.waitFor(1);
     await exporter.consume({ resourceMetrics: [], alerts: [{ ...firing, status: 'resolved', endsAtMs: firing.startsAtMs + 120_000 }] });
