@@ -90,7 +90,7 @@ describe('alerting through a real Alertmanager', () => {
     const am = alertmanagers[0]!;
 
     setWindows([route('/checkout', 0.24), route('/cart', 0.2)]);
-    await expect.poll(() => alertsFor('/checkout', 'firing').length, { timeout: 15_000, interval: 100 }).toBeGreaterThan(0);
+    await expect.poll(() => alertsFor('/checkout', 'firing').length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
     const firing = alertsFor('/checkout', 'firing')[0]!;
     expect(firing.labels).toEqual({
       alertname: 'IoraLatencyRegression', severity: 'high', service: 'shop', instance: 'shop-1',
@@ -108,14 +108,14 @@ describe('alerting through a real Alertmanager', () => {
     expect(alertsFor('/cart', 'firing')).toEqual([]);
     expect(alertsFor('/checkout', 'resolved')).toEqual([]);
     await am.start();
-    await expect.poll(() => alertsFor('/cart', 'firing').length, { timeout: 15_000, interval: 100 }).toBeGreaterThan(0);
+    await expect.poll(() => alertsFor('/cart', 'firing').length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
     expect(alertsFor('/cart', 'firing')[0]!.labels).toMatchObject({ alertname: 'IoraLatencyRegression', severity: 'critical', http_route: '/cart' });
-    await expect.poll(() => alertsFor('/checkout', 'resolved').length, { timeout: 15_000, interval: 100 }).toBeGreaterThan(0);
+    await expect.poll(() => alertsFor('/checkout', 'resolved').length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
     expect(alertsFor('/checkout', 'resolved')[0]!.labels.severity).toBe('high');
 
     // /cart recovers too: resolved.
     setWindows([route('/checkout', 0.2), route('/cart', 0.2)]);
-    await expect.poll(() => alertsFor('/cart', 'resolved').length, { timeout: 15_000, interval: 100 }).toBeGreaterThan(0);
+    await expect.poll(() => alertsFor('/cart', 'resolved').length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
   });
 
   it('sends every alert to both Alertmanagers of an HA pair', async () => {
@@ -123,7 +123,7 @@ describe('alerting through a real Alertmanager', () => {
     setWindows([route('/checkout', 0.26)]);
     // Each Alertmanager names itself in externalURL (host name and its own port).
     const senders = () => new Set(notifications().filter((n) => n.status === 'firing').map((n) => new URL(n.externalURL).port));
-    await expect.poll(() => senders().size, { timeout: 15_000, interval: 100 }).toBe(2);
+    await expect.poll(() => senders().size, { timeout: 30_000, interval: 100 }).toBe(2);
     expect([...senders()].sort()).toEqual(alertmanagers.map((a) => new URL(a.url).port).sort());
   });
 });

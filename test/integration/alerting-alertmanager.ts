@@ -54,7 +54,7 @@ export class RealAlertmanager {
     );
     this.process = child;
     child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`alertmanager exited: ${this.output}`);
       const ready = await fetch(`${this.url}/-/ready`).then((r) => r.ok, () => false);
