@@ -48,6 +48,22 @@ export function mergeBucketHistograms(a: BucketHistogram, b: BucketHistogram): B
   return out;
 }
 
+/** a + b written into `a` (which the caller owns) when the bounds are equal; otherwise as mergeBucketHistograms. */
+export function mergeBucketHistogramInto(a: BucketHistogram, b: BucketHistogram): BucketHistogram | undefined {
+  if (b.count === 0) return a;
+  if (a.count === 0 || !sameBounds(a.bounds, b.bounds)) return mergeBucketHistograms(a, b);
+  for (let i = 0; i < a.bucketCounts.length; i++) a.bucketCounts[i]! += b.bucketCounts[i] ?? 0;
+  a.count += b.count;
+  a.sum += b.sum;
+  const min = a.min === undefined || b.min === undefined ? undefined : Math.min(a.min, b.min);
+  const max = a.max === undefined || b.max === undefined ? undefined : Math.max(a.max, b.max);
+  if (min === undefined) delete a.min;
+  else a.min = min;
+  if (max === undefined) delete a.max;
+  else a.max = max;
+  return a;
+}
+
 /** a − b (b a part of a), counts clamped at zero; undefined when bounds differ. min/max are dropped. */
 export function subtractBucketHistograms(a: BucketHistogram, b: BucketHistogram): BucketHistogram | undefined {
   if (b.count === 0) return toBucketHistogram(a);

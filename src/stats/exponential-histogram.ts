@@ -149,6 +149,45 @@ function maxOf(x: number | undefined, y: number | undefined): number | undefined
   return x === undefined || y === undefined ? undefined : Math.max(x, y);
 }
 
+/**
+ * a + b, written into `a` when a's bucket arrays already cover b's buckets at a's scale (the steady state of
+ * an accumulating bucket: no allocation); otherwise a new sketch as mergeSketches returns. Only for an `a`
+ * the caller owns. Returns the result (use it, not `a`).
+ */
+export function mergeSketchInto(a: ExpoSketch, b: ExpoSketch, maxBuckets = DEFAULT_MAX_BUCKETS): ExpoSketch {
+  if (b.count === 0) return a;
+  if (a.count === 0 || a.scale > b.scale || !covers(a.positive, b.positive, b.scale - a.scale) || !covers(a.negative, b.negative, b.scale - a.scale)) {
+    return mergeSketches(a, b, maxBuckets);
+  }
+  const d = b.scale - a.scale;
+  addInto(a.positive, b.positive, d);
+  addInto(a.negative, b.negative, d);
+  a.count += b.count;
+  a.sum += b.sum;
+  a.zeroCount += b.zeroCount;
+  const min = minOf(a.min, b.min);
+  const max = maxOf(a.max, b.max);
+  if (min === undefined) delete a.min;
+  else a.min = min;
+  if (max === undefined) delete a.max;
+  else a.max = max;
+  return a;
+}
+
+/** Whether `into` has a slot for every non-empty bucket of `from` (lowered by d scales). */
+function covers(into: ExponentialBuckets, from: ExponentialBuckets, d: number): boolean {
+  const sp = span(from);
+  if (!sp) return true;
+  return (sp.first >> d) >= into.offset && ((sp.end - 1) >> d) < into.offset + into.bucketCounts.length;
+}
+
+function addInto(into: ExponentialBuckets, from: ExponentialBuckets, d: number): void {
+  for (let k = 0; k < from.bucketCounts.length; k++) {
+    const c = from.bucketCounts[k]!;
+    if (c !== 0) into.bucketCounts[((from.offset + k) >> d) - into.offset]! += c;
+  }
+}
+
 /** Merge any number of sketches (empty input → empty sketch). */
 export function mergeAll(sketches: Iterable<ExpoSketch>, maxBuckets = DEFAULT_MAX_BUCKETS): ExpoSketch {
   let acc = emptySketch();

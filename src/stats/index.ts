@@ -10,6 +10,7 @@ export {
   MAX_SCALE,
   mergeAll,
   mergeSketches,
+  mergeSketchInto,
   relativeErrorBound,
   sketchQuantile,
   sketchValueAtRank,
@@ -20,6 +21,7 @@ export {
 export {
   bucketQuantile,
   bucketValueAtRank,
+  mergeBucketHistogramInto,
   mergeBucketHistograms,
   sameBounds,
   subtractBucketHistograms,

@@ -6,6 +6,7 @@ import {
   emptySketch,
   mergeAll,
   mergeSketches,
+  mergeSketchInto,
   relativeErrorBound,
   sketchQuantile,
   sketchValueAtRank,
@@ -151,5 +152,24 @@ describe('extremes', () => {
     const merged = mergeSketches(first, later);
     expect(merged.max).toBeUndefined();
     expect(sketchQuantile(merged, 1)).toBeGreaterThan(0.38);
+  });
+});
+
+describe('mergeSketchInto', () => {
+  it('accumulates in place once the range is covered, and equals mergeSketches either way', async () => {
+    const parts = await Promise.all([0, 1, 2, 3].map((k) => recordExponential(samples('lognormal', 50 + k, 3000))));
+    let acc = toSketch(parts[0]!);
+    let pure = toSketch(parts[0]!);
+    let inPlace = 0;
+    for (const p of parts.slice(1)) {
+      const before = acc;
+      acc = mergeSketchInto(acc, p);
+      if (acc === before) inPlace++;
+      pure = mergeSketches(pure, p);
+    }
+    expect(inPlace).toBeGreaterThan(0);
+    expect(acc.count).toBe(pure.count);
+    for (const q of QUANTILES) expect(sketchQuantile(acc, q)).toBeCloseTo(sketchQuantile(pure, q), 12);
+    expect(parts[1]!.count).toBe(3000); // the merged-in sketches are left alone
   });
 });

@@ -7,12 +7,13 @@ import type { ExponentialHistogramPoint, HistogramPoint } from '../../../pipelin
 import {
   bucketQuantile,
   bucketValueAtRank,
+  mergeBucketHistogramInto,
   mergeBucketHistograms,
   subtractBucketHistograms,
   toBucketHistogram,
   type BucketHistogram,
 } from '../../../stats/explicit-histogram.js';
-import { mergeSketches, sketchQuantile, sketchValueAtRank, subtractSketch, toSketch, type ExpoSketch } from '../../../stats/exponential-histogram.js';
+import { mergeSketches, mergeSketchInto, sketchQuantile, sketchValueAtRank, subtractSketch, toSketch, type ExpoSketch } from '../../../stats/exponential-histogram.js';
 
 export type Dist = { kind: 'exponential'; sketch: ExpoSketch } | { kind: 'explicit'; hist: BucketHistogram };
 
@@ -40,6 +41,30 @@ export function mergeDist(a: Dist, b: Dist): Dist | undefined {
     return hist && { kind: 'explicit', hist };
   }
   return undefined;
+}
+
+/**
+ * a + b written into `a` where possible (no allocation once an accumulating bucket has its range); only for
+ * an `a` the caller owns. Returns the result (use it, not `a`); undefined when they cannot be combined.
+ */
+export function mergeDistInto(a: Dist, b: Dist): Dist | undefined {
+  if (a.kind === 'exponential' && b.kind === 'exponential') {
+    const sketch = mergeSketchInto(a.sketch, b.sketch);
+    if (sketch !== a.sketch) a.sketch = sketch;
+    return a;
+  }
+  if (a.kind === 'explicit' && b.kind === 'explicit') {
+    const hist = mergeBucketHistogramInto(a.hist, b.hist);
+    if (hist === undefined) return undefined;
+    if (hist !== a.hist) a.hist = hist;
+    return a;
+  }
+  return undefined;
+}
+
+/** A deep copy, for a distribution that will be merged into. */
+export function copyDist(d: Dist): Dist {
+  return d.kind === 'exponential' ? { kind: 'exponential', sketch: toSketch(d.sketch) } : { kind: 'explicit', hist: toBucketHistogram(d.hist) };
 }
 
 /** a − b (b a part of a); undefined when they cannot be combined. */

@@ -8,7 +8,7 @@ import { quantileRankInterval } from '../../../stats/rank-interval.js';
 import { seasonality } from '../../../stats/seasonality.js';
 import type { BucketRow, StateStore } from '../../../store/state-store.js';
 import type { BaselineSettings } from '../config.js';
-import { decodeDist, distCount, encodeDist, mergeDist, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
+import { copyDist, decodeDist, distCount, encodeDist, mergeDistInto, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
 import type { BaselineQuantile, BaselineView, Season, SeriesState, TimedDist } from './series-state.js';
 
 const DAY_MS = 86_400_000;
@@ -59,16 +59,17 @@ export class Learner {
       return;
     }
     const current = state.open.get(start);
-    const merged = current === undefined ? delta.dist : mergeDist(current, delta.dist);
-    state.open.set(start, merged ?? delta.dist);
+    // The delta is shared with the stream's window: the open bucket gets its own copy to accumulate into.
+    const merged = current === undefined ? undefined : mergeDistInto(current, delta.dist);
+    state.open.set(start, merged ?? copyDist(delta.dist));
   }
 
   private updateClosed(state: SeriesState, start: number, dist: Dist): void {
     const stored = this.load(state.key, start);
-    const updated = stored === undefined ? dist : mergeDist(stored, dist);
+    const updated = stored === undefined ? dist : mergeDistInto(stored, dist);
     if (updated === undefined) return;
     state.ring.set(start, distCount(updated), quantile(updated, 0.5).value);
-    state.baseline = state.baseline === undefined ? dist : mergeDist(state.baseline, dist);
+    state.baseline = state.baseline === undefined ? copyDist(dist) : mergeDistInto(state.baseline, dist);
     this.markDirty({ seriesKey: state.key, startMs: start, data: encodeDist(updated) });
     state.view = undefined;
   }
@@ -85,13 +86,15 @@ export class Learner {
   private close(state: SeriesState, start: number, dist: Dist): void {
     const displaced = state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
     if (displaced !== undefined) this.subtractExpired(state, displaced);
-    const merged = state.baseline === undefined ? dist : mergeDist(state.baseline, dist);
+    // The bucket's own sketch becomes the baseline's accumulator when it is the first: encode it first.
+    const data = encodeDist(dist);
+    const merged = state.baseline === undefined ? dist : mergeDistInto(state.baseline, dist);
     if (merged === undefined) {
       this.restart(state, start, dist);
     } else {
       state.baseline = merged;
     }
-    this.markDirty({ seriesKey: state.key, startMs: start, data: encodeDist(dist) });
+    this.markDirty({ seriesKey: state.key, startMs: start, data });
     this.updateSeasonality(state, start);
     state.view = undefined;
   }
@@ -125,7 +128,7 @@ export class Learner {
     for (const s of state.ring.allStarts()) {
       const d = this.load(state.key, s);
       if (d === undefined) continue;
-      acc = acc === undefined ? d : (mergeDist(acc, d) ?? acc);
+      acc = acc === undefined ? d : (mergeDistInto(acc, d) ?? acc);
     }
     return acc;
   }
@@ -133,7 +136,7 @@ export class Learner {
   /** Restores a series' closed buckets from the store (startup). */
   restoreBucket(state: SeriesState, start: number, dist: Dist): void {
     state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
-    state.baseline = state.baseline === undefined ? dist : (mergeDist(state.baseline, dist) ?? dist);
+    state.baseline = state.baseline === undefined ? dist : (mergeDistInto(state.baseline, dist) ?? dist);
     state.view = undefined;
   }
 
@@ -180,7 +183,7 @@ export class Learner {
     let acc: Dist | undefined;
     for (const s of starts) {
       const d = this.load(state.key, s);
-      if (d !== undefined) acc = acc === undefined ? d : (mergeDist(acc, d) ?? acc);
+      if (d !== undefined) acc = acc === undefined ? d : (mergeDistInto(acc, d) ?? acc);
     }
     return acc;
   }
