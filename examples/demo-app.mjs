@@ -25,6 +25,20 @@ const json = (handler) => async (req, res) => {
   }
 };
 
+// A latency regression on demand (what `iora demo` injects once the baseline is ready): every data route
+// waits this much longer. POST /admin/latency?ms=40 sets it, ?ms=0 clears it.
+let addedLatencyMs = 0;
+app.post('/admin/latency', (req, res) => {
+  const ms = Number(req.query.ms);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 10_000) return void res.status(400).json({ error: 'ms must be a number of milliseconds from 0 to 10000' });
+  addedLatencyMs = ms;
+  res.json({ added_latency_ms: addedLatencyMs });
+});
+app.use((req, res, next) => {
+  if (addedLatencyMs === 0 || req.path === '/health') return next();
+  setTimeout(next, addedLatencyMs);
+});
+
 app.get('/users/:id', json((req) => store.user(Number(req.params.id))));
 app.get('/products/:id', json((req) => store.product(Number(req.params.id))));
 app.get('/analysis/revenue', json(() => store.revenueByRegion()));

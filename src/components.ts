@@ -5,6 +5,7 @@ import { alertmanagerFactory } from './exporters/alertmanager/factory.js';
 import { logExporterFactory } from './exporters/log/factory.js';
 import { prometheusExporterFactory } from './exporters/prometheus/factory.js';
 import { slackFactory } from './exporters/slack/factory.js';
+import { statusExporterFactory } from './exporters/status/factory.js';
 import { webhookFactory } from './exporters/webhook/factory.js';
 import { alertFactory } from './processors/alert/factory.js';
 import { baselineFactory } from './processors/baseline/factory.js';
@@ -32,4 +33,5 @@ export const exporters: readonly Factory[] = [
   alertmanagerFactory,
   slackFactory,
   webhookFactory,
+  statusExporterFactory,
 ];

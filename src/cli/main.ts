@@ -11,6 +11,7 @@ const commands: Record<string, Command> = {
   collector: { summary: 'run the pipeline as a service: iora collector --config FILE', load: () => import('./collector.js') },
   'check-config': { summary: 'validate a pipeline config: prints "valid" or every problem', load: () => import('./check-config.js') },
   baselines: { summary: 'show learned baselines from the state store: iora baselines --config FILE', load: () => import('./baselines.js') },
+  demo: { summary: 'run the example app under the agent, drive load, inject a regression and watch it being found', load: () => import('./demo.js') },
   bench: { summary: 'run load scenarios and fail on performance regressions (CI)', load: () => import('./bench.js') },
 };
 
