@@ -3,6 +3,7 @@
 // Only the main thread runs the agent: worker threads inherit --require/--import (Node's own loader-hooks
 // worker among them), and an agent per worker would patch twice and fight over the metrics port.
 
+import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { startAgent, type Agent } from './agent.js';
 
@@ -14,9 +15,18 @@ const started = Symbol.for('iora.agent.started');
  */
 const EXIT_FLUSH_QUIET_MS = 1000;
 
+/**
+ * `NODE_OPTIONS="--import iora/register" npm start` preloads the agent into npm itself too, which would take
+ * the metrics port before the app does. Package-manager CLIs are not apps: the agent stays out of them.
+ */
+export function isPackageManagerCli(script: string | undefined): boolean {
+  return /^(npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack|bun)(-cli)?(\.c?js)?$/.test(path.basename(script ?? ''));
+}
+
 export function startAgentSafely(baseUrl: string, registerEsmHook: boolean): Agent | undefined {
   const g = globalThis as { [started]?: boolean };
-  if (g[started] || !isMainThread) return undefined; // started already: both --import and --require, or NODE_OPTIONS plus a flag
+  // Started already: both --import and --require given, or NODE_OPTIONS plus a flag.
+  if (g[started] || !isMainThread || isPackageManagerCli(process.argv[1])) return undefined;
   g[started] = true;
   try {
     const agent = startAgent({ env: process.env, cwd: process.cwd(), baseUrl, registerEsmHook });

@@ -116,6 +116,14 @@ export class OtlpJsonSink {
   }
 }
 
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone already
+  }
+}
+
 export interface RunningApp {
   child: ChildProcess;
   port: number;
@@ -126,23 +134,25 @@ export interface RunningApp {
 }
 
 /** Spawns `node <preload flag> <register> <app>` and resolves once the app printed `listening <port>`. */
-export async function spawnApp(
-  app: string,
-  preload: 'import' | 'require' | 'none',
-  env: Record<string, string>,
-): Promise<RunningApp> {
+export function spawnApp(app: string, preload: 'import' | 'require' | 'none', env: Record<string, string>): Promise<RunningApp> {
   const args = preload === 'none' ? [app] : [`--${preload}`, preload === 'import' ? esmRegister : cjsRegister, app];
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
+  return spawnCommand(process.execPath, args, env, repoRoot);
+}
+
+/** Spawns any command (e.g. `npm start` with NODE_OPTIONS) with a minimal environment; resolves once it listens. */
+export async function spawnCommand(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<RunningApp> {
+  const child = spawn(command, args, {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so stop() also ends what it spawned (npm → sh → node)
   });
   let out = '';
   let err = '';
   child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL'); // never leave an app behind holding its ports
+      killGroup(child); // never leave an app behind holding its ports
       reject(new Error(`app did not start: ${err}`));
     }, 20_000);
     child.stdout?.on('data', (c: Buffer) => {
@@ -171,7 +181,7 @@ export async function spawnApp(
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGKILL');
+        killGroup(child);
       }),
   };
 }
