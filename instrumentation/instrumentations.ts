@@ -1,7 +1,8 @@
 // The OpenTelemetry instrumentations iora runs, each configured for metrics at the lowest per-call cost:
 // instrumentation-http only for outgoing requests (server requests are timed from diagnostics channels),
-// DB instrumentations without parent-span requirements (their spans feed span-metrics.ts), Redis reply hooks
-// for cache hits. Selected by OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS.
+// DB instrumentations without parent-span requirements (their spans feed span-metrics.ts; instrumentation-pg's
+// own per-query metrics are replaced by pg-pool.ts, read at collection), Redis reply hooks for cache hits.
+// Selected by OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS.
 
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -12,6 +13,7 @@ import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { CacheRecorder } from './cache.js';
 import { Mysql2PoolInstrumentation } from './db/mysql2-pool.js';
+import { PgPoolMetricsInstrumentation, withoutOwnMetrics } from './db/pg-pool.js';
 import { KoaRouteInstrumentation } from './http/koa.js';
 import type { InstrumentationName } from './settings.js';
 
@@ -20,7 +22,7 @@ export function createInstrumentations(enabled: ReadonlySet<InstrumentationName>
     http: () => [new HttpInstrumentation({ disableIncomingRequestInstrumentation: true })],
     undici: () => [new UndiciInstrumentation()],
     koa: () => [new KoaRouteInstrumentation()],
-    pg: () => [new PgInstrumentation({ requireParentSpan: false })],
+    pg: () => [withoutOwnMetrics(new PgInstrumentation({ requireParentSpan: false })), new PgPoolMetricsInstrumentation()],
     mysql2: () => [new MySQL2Instrumentation(), new Mysql2PoolInstrumentation()],
     ioredis: () => [new IORedisInstrumentation({ requireParentSpan: false, responseHook: cache.redisResponseHook })],
     redis: () => [new RedisInstrumentation({ requireParentSpan: false, responseHook: cache.redisResponseHook })],
