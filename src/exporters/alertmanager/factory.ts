@@ -4,6 +4,7 @@ import { DeliveryQueue } from '../delivery/delivery-queue.js';
 import { postJson } from '../delivery/http.js';
 import { NotificationExporter, labelsKey } from '../delivery/notification-exporter.js';
 import { deliveryPolicy } from '../delivery/policy.js';
+import { deliveryTelemetry } from '../delivery/telemetry.js';
 import { createDefaultConfig, targets, validate, type AlertmanagerConfig } from './config.js';
 import { toPostableAlert, type PostableAlert } from './payload.js';
 
@@ -34,6 +35,7 @@ export const alertmanagerFactory: Factory<AlertmanagerConfig, Exporter> = {
         },
         policy,
         settings.logger.child({ component: settings.id }),
+        deliveryTelemetry(settings.meter, settings.id, describe(base)),
       );
     });
     return new NotificationExporter(queues, (alerts) => alerts.map(toPostableAlert), parseDuration(config.timeout) ?? 10_000);

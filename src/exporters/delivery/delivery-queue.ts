@@ -6,6 +6,7 @@
 // Never throws at callers: `enqueue` returns at once; failures are logged, not raised.
 
 import type { Logger } from 'pino';
+import type { DeliveryTelemetry } from './telemetry.js';
 
 export interface DeliveryPolicy {
   timeoutMs: number;
@@ -47,6 +48,7 @@ export class DeliveryQueue<T> {
     private readonly target: DeliveryTarget<T>,
     private readonly policy: DeliveryPolicy,
     private readonly logger: Logger,
+    private readonly telemetry?: DeliveryTelemetry,
   ) {}
 
   enqueue(items: readonly T[]): void {
@@ -65,6 +67,8 @@ export class DeliveryQueue<T> {
     this.wake?.();
     if (this.queue.length > 0) {
       this.logger.warn({ target: this.target.description, lost: this.queue.length }, 'shutting down with undelivered notifications');
+      this.droppedCount += this.queue.length;
+      this.telemetry?.dropped(this.queue.length, 'shutdown');
       this.queue.length = 0;
     }
   }
@@ -93,6 +97,7 @@ export class DeliveryQueue<T> {
     if (this.queue.length >= this.policy.queueSize) {
       this.queue.shift();
       this.droppedCount++;
+      this.telemetry?.dropped(1, 'queue_full');
       if (!this.overflowLogged) {
         this.overflowLogged = true;
         this.logger.error({ target: this.target.description, queue_size: this.policy.queueSize }, 'notification queue full; dropping the oldest');
@@ -133,13 +138,16 @@ export class DeliveryQueue<T> {
       this.failures = 0;
       this.overflowLogged = false;
       this.deliveredCount += items.length;
+      this.telemetry?.delivered(items.length);
       return 'done';
     } catch (err) {
       if (err instanceof PermanentDeliveryError) {
         this.logger.error({ target: this.target.description, error: err.message, dropped: items.length }, 'notification rejected; not retrying');
         this.droppedCount += items.length;
+        this.telemetry?.dropped(items.length, 'rejected');
         return 'done';
       }
+      this.telemetry?.failedAttempt();
       if (this.failures++ === 0) {
         this.logger.warn({ target: this.target.description, error: describeError(err) }, 'notification delivery failed; retrying with backoff');
       }

@@ -4,6 +4,7 @@ import { DeliveryQueue } from '../delivery/delivery-queue.js';
 import { postJson } from '../delivery/http.js';
 import { NotificationExporter, StateChanges } from '../delivery/notification-exporter.js';
 import { deliveryPolicy } from '../delivery/policy.js';
+import { deliveryTelemetry } from '../delivery/telemetry.js';
 import { createDefaultConfig, validate, type SlackConfig } from './config.js';
 import { slackMessage, type SlackMessage } from './payload.js';
 
@@ -24,6 +25,7 @@ export const slackFactory: Factory<SlackConfig, Exporter> = {
       { description: 'slack webhook', send: ([message], signal) => postJson(config.url, message, signal) },
       deliveryPolicy(config, 1),
       logger,
+      deliveryTelemetry(settings.meter, settings.id, 'slack'),
     );
     const changes = new StateChanges();
     return new NotificationExporter([queue], (alerts) => changes.filter(alerts).map((a) => slackMessage(a, config.channel)), drainMs);

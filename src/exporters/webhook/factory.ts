@@ -5,6 +5,7 @@ import { DeliveryQueue } from '../delivery/delivery-queue.js';
 import { postJson } from '../delivery/http.js';
 import { NotificationExporter, StateChanges } from '../delivery/notification-exporter.js';
 import { deliveryPolicy } from '../delivery/policy.js';
+import { deliveryTelemetry } from '../delivery/telemetry.js';
 import { createDefaultConfig, freeformKeys, validate, type WebhookConfig } from './config.js';
 import { webhookMessage } from './payload.js';
 
@@ -31,6 +32,7 @@ export const webhookFactory: Factory<WebhookConfig, Exporter> = {
       },
       deliveryPolicy(config, MAX_ALERTS_PER_MESSAGE),
       logger,
+      deliveryTelemetry(settings.meter, settings.id, 'webhook'),
     );
     const changes = new StateChanges();
     return new NotificationExporter([queue], (alerts) => changes.filter(alerts), drainMs);

@@ -3,6 +3,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryQueue, type DeliveryPolicy } from '../../../src/exporters/delivery/delivery-queue.js';
 import { postJson } from '../../../src/exporters/delivery/http.js';
+import { deliveryTelemetry } from '../../../src/exporters/delivery/telemetry.js';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { CaptureServer } from './capture-server.js';
 
 // A generous request timeout: on a loaded machine a short one would abort and re-send, duplicating bodies.
@@ -30,14 +32,37 @@ afterEach(async () => {
   await server.close();
 });
 
+class PullReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected async onShutdown(): Promise<void> {}
+  protected async onForceFlush(): Promise<void> {}
+}
+
+/** The queue's self-telemetry as the SDK reports it: `name{reason}` → value. */
+async function counters(reader: PullReader): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const { resourceMetrics } = await reader.collect();
+  for (const sm of resourceMetrics.scopeMetrics) {
+    for (const m of sm.metrics) {
+      for (const p of m.dataPoints) out[`${m.descriptor.name}${p.attributes.reason === undefined ? '' : `{${String(p.attributes.reason)}}`}`] = p.value as number;
+    }
+  }
+  return out;
+}
+
 function queueTo(url: string, overrides: Partial<DeliveryPolicy> = {}, keyed = false) {
   const { logger, lines } = capturedLogger();
+  const reader = new PullReader();
+  const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
   queue = new DeliveryQueue<Item>(
     { description: 'test receiver', send: (items, signal) => postJson(url, items, signal), ...(keyed ? { keyOf: (i: Item) => i.id } : {}) },
     { ...policy, ...overrides },
     logger,
+    deliveryTelemetry(meter, 'webhook/test', 'test receiver'),
   );
-  return { queue, lines };
+  return { queue, lines, telemetry: () => counters(reader) };
 }
 
 const bodies = () => server.received.map((r) => r.body);
@@ -57,9 +82,10 @@ describe('DeliveryQueue', () => {
     server = new CaptureServer();
     const url = await server.listen();
     server.status = 503;
-    const { queue, lines } = queueTo(url);
+    const { queue, lines, telemetry } = queueTo(url);
     queue.enqueue([{ id: 'a', n: 1 }]);
     await expect.poll(() => server.attempts, POLL).toBeGreaterThan(1);
+    expect((await telemetry())['iora.notifications.failed_attempts']).toBeGreaterThan(0);
     queue.enqueue([{ id: 'b', n: 1 }]);
     expect(server.received).toHaveLength(0);
     expect(queue.pending).toBe(2);
@@ -90,7 +116,7 @@ describe('DeliveryQueue', () => {
     server = new CaptureServer();
     const url = await server.listen();
     server.status = 503;
-    const { queue, lines } = queueTo(url, { queueSize: 3 });
+    const { queue, lines, telemetry } = queueTo(url, { queueSize: 3 });
     queue.enqueue([1, 2, 3, 4, 5].map((n) => ({ id: String(n), n })));
     expect(queue.pending).toBe(3);
     expect(queue.dropped).toBe(2);
@@ -98,6 +124,11 @@ describe('DeliveryQueue', () => {
     await server.waitFor(1);
     expect(bodies()).toEqual([[3, 4, 5].map((n) => ({ id: String(n), n }))]);
     expect(lines.filter((l) => l.includes('queue full'))).toHaveLength(1);
+    await expect.poll(() => queue.delivered, POLL).toBe(3);
+    expect(await telemetry()).toMatchObject({
+      'iora.notifications.delivered': 3,
+      'iora.notifications.dropped{queue_full}': 2,
+    });
   });
 
   it('replaces a queued item with a newer one of the same key', async () => {
@@ -122,11 +153,12 @@ describe('DeliveryQueue', () => {
     server = new CaptureServer();
     const url = await server.listen();
     server.status = 400;
-    const { queue, lines } = queueTo(url);
+    const { queue, lines, telemetry } = queueTo(url);
     queue.enqueue([{ id: 'a', n: 1 }]);
     await expect.poll(() => queue.dropped, POLL).toBe(1);
     expect(queue.pending).toBe(0);
     expect(lines.join('')).toContain('not retrying');
+    expect(await telemetry()).toMatchObject({ 'iora.notifications.dropped{rejected}': 1 });
   });
 
   it('close waits for the queue to drain, and is safe twice', async () => {
