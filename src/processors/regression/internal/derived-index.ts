@@ -6,8 +6,8 @@ import type { Attributes, MetricBatch, ResourceMetrics } from '../../../pipeline
 import { prometheusMetricName, sanitizeLabelName } from '../../../pipeline/prometheus-names.js';
 import { resourceKey, seriesKey } from '../../../pipeline/series-key.js';
 
-/** Labels that qualify a derived point rather than identify its source series. */
-const QUALIFIER_LABELS = new Set(['quantile', 'seasonal', 'period', 'error']);
+/** Labels the baseline processor adds to qualify a point (which quantile, seasonal baseline, sketch error), not part of the series' identity. */
+const QUALIFIER_LABELS = new Set(['quantile', 'seasonal', 'error']);
 
 export interface DerivedSeries {
   resource: Attributes;
