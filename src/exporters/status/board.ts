@@ -235,11 +235,11 @@ export class StatusBoard {
       ...(alert.endsAtMs !== undefined ? { endsAtMs: alert.endsAtMs } : {}),
       atMs: nowMs,
     };
-    const wasFiring = this.firing.has(key);
+    const resend = alert.status === 'firing' && this.firing.get(key)?.startsAtMs === alert.startsAtMs;
     if (alert.status === 'firing') this.firing.set(key, event);
     else this.firing.delete(key);
     // Re-sends of an alert already firing are not news; a new firing and every resolution are.
-    if (alert.status === 'firing' && wasFiring) return;
+    if (resend) return;
     this.recentAlerts.unshift(event);
     if (this.recentAlerts.length > this.limits.history) this.recentAlerts.length = this.limits.history;
   }
@@ -251,9 +251,10 @@ export class StatusBoard {
   }
 }
 
-/** A row only counted (a histogram with an empty window and no baseline yet) says nothing worth a line. */
+/** A row only counted (an empty window, nothing learned or judged) says nothing worth a line. */
 function hasFindings(row: SeriesRow): boolean {
   return (
+    row.baselineReady !== undefined ||
     Object.keys(row.window).length > 0 ||
     Object.keys(row.baseline).length > 0 ||
     row.targets.length > 0 ||

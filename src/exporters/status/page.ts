@@ -14,6 +14,7 @@ export function formatValue(metric: string, value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
   if (metric.endsWith('_seconds')) {
     const ms = value * 1000;
+    if (ms >= 1000) return `${Number(value.toPrecision(3))} s`;
     return ms >= 100 ? `${ms.toFixed(0)} ms` : `${Number(ms.toPrecision(3))} ms`;
   }
   if (metric.endsWith('_bytes')) return `${(value / 2 ** 20).toFixed(1)} MB`;
@@ -97,7 +98,7 @@ table { border-collapse: collapse; background: #fff; width: 100%; }
 th, td { border: 1px solid #d9dde3; padding: .3em .5em; text-align: left; vertical-align: top; }
 th { background: #eef1f5; font-weight: 600; } td.num { text-align: right; white-space: nowrap; }
 .sev-low { background: #eef6ff; } .sev-medium { background: #fff4cc; } .sev-high { background: #ffd9b3; }
-.sev-critical { background: #ffb3b3; font-weight: 600; } .breach { color: #b00020; font-weight: 600; } .ok { color: #2e7d32; }
+.sev-critical { background: #ffb3b3; font-weight: 600; } .breach { color: #b00020; font-weight: 600; } .ok { color: #2e7d32; } .breach, .ok { white-space: nowrap; }
 .status-firing { color: #b00020; font-weight: 600; } .status-resolved { color: #2e7d32; }
 `;
 
