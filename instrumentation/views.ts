@@ -23,17 +23,7 @@ export const DURATION_INSTRUMENTS = [
 export const EXPONENTIAL_MAX_SIZE = 160;
 const exponential = { type: AggregationType.EXPONENTIAL_HISTOGRAM, options: { maxSize: EXPONENTIAL_MAX_SIZE } } as const;
 
+/** pg's own duration histogram (no query class) is not recorded at all: see withoutOwnMetrics in db/pg-pool.ts. */
 export function agentViews(): ViewOptions[] {
-  return [
-    ...DURATION_INSTRUMENTS.filter((n) => n !== 'db.client.operation.duration').map(
-      (instrumentName): ViewOptions => ({ instrumentName, aggregation: exponential }),
-    ),
-    // pg's own duration has no query class: iora records every DB duration from spans instead (span-metrics.ts).
-    { instrumentName: 'db.client.operation.duration', meterName: AGENT_METER, aggregation: exponential },
-    {
-      instrumentName: 'db.client.operation.duration',
-      meterName: '@opentelemetry/instrumentation-pg',
-      aggregation: { type: AggregationType.DROP },
-    },
-  ];
+  return DURATION_INSTRUMENTS.map((instrumentName): ViewOptions => ({ instrumentName, aggregation: exponential }));
 }
