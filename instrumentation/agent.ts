@@ -8,7 +8,9 @@ import module, { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { context, propagation } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { InProcessSource } from '../src/pipeline/component.js';
 import type { Attributes } from '../src/pipeline/model.js';
@@ -69,9 +71,12 @@ export class Agent {
     });
   }
 
-  /** Collects now and delivers to the pipeline or pushes to the collector; never rejects. */
+  /** Collects now and delivers to the pipeline or pushes to the collector (and exports pending spans); never rejects. */
   async flush(): Promise<void> {
-    await settle(this.logger, 'metrics', this.meterProvider.forceFlush());
+    await Promise.all([
+      settle(this.logger, 'metrics', this.meterProvider.forceFlush()),
+      settle(this.logger, 'spans', this.tracerProvider.forceFlush()),
+    ]);
   }
 
   /** Flushes a last collection through the pipeline or exporter, then stops everything. Safe twice. */
@@ -139,6 +144,20 @@ function endpointPort(config: object): number[] {
   return Number.isInteger(port) && port > 0 ? [port] : [];
 }
 
+/**
+ * OTEL_TRACES_EXPORTER=otlp: spans go to OTLP/HTTP (protobuf; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_BSP_* as usual), and context propagates (AsyncLocalStorage, W3C trace
+ * context) so outgoing calls carry it. Loaded only then, like the metrics exporters.
+ */
+function traceExport(baseUrl: string): SpanProcessor {
+  const load = createRequire(baseUrl);
+  const { AsyncLocalStorageContextManager } = load('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const { OTLPTraceExporter } = load('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  return new BatchSpanProcessor(new OTLPTraceExporter());
+}
+
 function registerEsmHook(baseUrl: string, logger: Logger): void {
   if (typeof module.register !== 'function') {
     logger.warn('this Node.js has no module.register (needs 20.6+): ES modules are not instrumented');
@@ -189,9 +208,11 @@ export function startAgent(options: AgentOptions): Agent | undefined {
   const cache = new CacheRecorder(meter);
   publishBusinessInstruments(createBusinessInstruments(meter, cache));
 
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new DbSpanMetricsProcessor(meter)] });
+  const spanProcessors: SpanProcessor[] = [new DbSpanMetricsProcessor(meter)];
+  if (settings.traces) spanProcessors.push(traceExport(options.baseUrl));
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
   const disableInstrumentations = registerInstrumentations({
-    instrumentations: createInstrumentations(on, cache),
+    instrumentations: createInstrumentations(on, cache, settings.traces),
     tracerProvider,
     meterProvider,
   });

@@ -17,9 +17,10 @@ import { PgPoolMetricsInstrumentation, withoutOwnMetrics } from './db/pg-pool.js
 import { KoaRouteInstrumentation } from './http/koa.js';
 import type { InstrumentationName } from './settings.js';
 
-export function createInstrumentations(enabled: ReadonlySet<InstrumentationName>, cache: CacheRecorder): Instrumentation[] {
+/** With `traces`, instrumentation-http also handles incoming requests: server spans and trace context. */
+export function createInstrumentations(enabled: ReadonlySet<InstrumentationName>, cache: CacheRecorder, traces: boolean): Instrumentation[] {
   const all: Record<Exclude<InstrumentationName, 'process'>, () => Instrumentation[]> = {
-    http: () => [new HttpInstrumentation({ disableIncomingRequestInstrumentation: true })],
+    http: () => [new HttpInstrumentation({ disableIncomingRequestInstrumentation: !traces })],
     undici: () => [new UndiciInstrumentation()],
     koa: () => [new KoaRouteInstrumentation()],
     pg: () => [withoutOwnMetrics(new PgInstrumentation({ requireParentSpan: false })), new PgPoolMetricsInstrumentation()],

@@ -21,6 +21,8 @@ export interface AgentSettings {
   /** Collector mode when set: full OTLP/HTTP metrics URL (…/v1/metrics). */
   collectorUrl: string | undefined;
   otlpProtocol: OtlpProtocol;
+  /** OTEL_TRACES_EXPORTER=otlp: also export spans (OTLP/HTTP protobuf) and trace incoming requests. */
+  traces: boolean;
   dataDir: string;
   /** Instrumentation names to turn on (OTEL_NODE_ENABLED_INSTRUMENTATIONS minus …_DISABLED_…). */
   instrumentations: ReadonlySet<InstrumentationName>;
@@ -112,6 +114,11 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string): SettingsResul
     problems.push(`OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=${JSON.stringify(rawProtocol)} is not supported (http/protobuf, http/json); using http/protobuf`);
   }
 
+  const rawTraces = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  if (rawTraces && rawTraces !== 'none' && rawTraces !== 'otlp') {
+    problems.push(`OTEL_TRACES_EXPORTER=${JSON.stringify(env.OTEL_TRACES_EXPORTER)} is not supported (otlp, none); no spans are exported`);
+  }
+
   let dataDir = path.resolve(cwd, env.IORA_DATA_DIR?.trim() || '.');
   if (!existsSync(dataDir)) {
     problems.push(`IORA_DATA_DIR=${JSON.stringify(env.IORA_DATA_DIR)} does not exist; disk metrics use the working directory`);
@@ -139,6 +146,7 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string): SettingsResul
       configPath,
       collectorUrl: collectorUrl(env, problems),
       otlpProtocol,
+      traces: rawTraces === 'otlp',
       dataDir,
       instrumentations: new Set(enabled.filter((n) => !disabled.has(n))),
     },

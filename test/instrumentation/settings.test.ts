@@ -55,6 +55,14 @@ describe('readSettings', () => {
     expect(readSettings({ IORA_TARGET_SIMPLE_QUERY_P95: '300ms', IORA_SAFETY_MARGIN: '1.2' }, cwd).problems).toEqual([]);
   });
 
+  it('exports traces only with OTEL_TRACES_EXPORTER=otlp', () => {
+    expect(readSettings({}, cwd).settings.traces).toBe(false);
+    expect(readSettings({ OTEL_TRACES_EXPORTER: 'otlp' }, cwd).settings.traces).toBe(true);
+    const jaeger = readSettings({ OTEL_TRACES_EXPORTER: 'jaeger' }, cwd);
+    expect(jaeger.settings.traces).toBe(false);
+    expect(jaeger.problems).toEqual([expect.stringContaining('OTEL_TRACES_EXPORTER')]);
+  });
+
   it('honours OTEL_SDK_DISABLED', () => {
     expect(readSettings({ OTEL_SDK_DISABLED: 'true' }, cwd).settings.disabled).toBe(true);
   });
