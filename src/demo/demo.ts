@@ -14,6 +14,7 @@ import { DEMO_ROUTES, LoadGenerator } from './load.js';
 import type { DemoOptions } from './options.js';
 import type { DemoOutput } from './output.js';
 import { demoPaths } from './paths.js';
+import { busyPorts } from './ports.js';
 import { ChangeTracker, progressLine, routesReady } from './watch.js';
 
 const POLL_MS = 1000;
@@ -50,6 +51,11 @@ export async function runDemo(options: DemoOptions, out: DemoOutput, signal: Abo
   const periodMs = baselinePeriodMs(paths.pipeline);
   if (typeof periodMs === 'string') {
     out.line(`iora demo: ${periodMs}`);
+    return 1;
+  }
+  const busy = await busyPorts({ '--port': options.port, '--metrics-port': options.metricsPort, '--status-port': options.statusPort });
+  if (busy.length > 0) {
+    for (const problem of busy) out.line(`iora demo: ${problem}`);
     return 1;
   }
   const appUrl = `http://127.0.0.1:${options.port}`;
@@ -116,7 +122,5 @@ async function waitForStartup(app: AppProcess, statusJsonUrl: string, healthUrl:
     if (appUp && (await getJson(statusJsonUrl)) !== undefined) return true;
     await sleep(250, signal);
   }
-  return appUp
-    ? `the status page did not answer at ${statusJsonUrl} (is the port in use? try --status-port / --metrics-port)`
-    : `the example app did not answer at ${healthUrl} within ${STARTUP_TIMEOUT_MS / 1000}s (is the port in use? try --port)`;
+  return appUp ? `the status page did not answer at ${statusJsonUrl}` : `the example app did not answer at ${healthUrl} within ${STARTUP_TIMEOUT_MS / 1000}s`;
 }

@@ -23,7 +23,7 @@ export const DEMO_ROUTES: readonly RouteLoad[] = [
   { method: 'POST', path: '/bulk/orders?count=50', route: '/bulk/orders', perSecond: 4 },
 ];
 
-const MAX_IN_FLIGHT_PER_ROUTE = 10;
+const MAX_IN_FLIGHT_PER_ROUTE = 20;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export interface LoadCounts {
