@@ -20,6 +20,10 @@ import { ChangeTracker, progressLine, routesReady } from './watch.js';
 const POLL_MS = 1000;
 const STARTUP_TIMEOUT_MS = 30_000;
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -88,7 +92,8 @@ export async function runDemo(options: DemoOptions, out: DemoOutput, signal: Abo
     const gateRoutes = DEMO_ROUTES.map((r) => `${r.method} ${r.route}`);
     let injected = false;
     while (!signal.aborted) {
-      if (!app.running) {
+      // Ctrl-C reaches the app too (same process group): its exit then is the stop, not a failure.
+      if (!app.running && !signal.aborted) {
         out.line(`iora demo: the example app exited (code ${String(await app.exited)}); see ${logFile}`);
         return 1;
       }
@@ -104,7 +109,7 @@ export async function runDemo(options: DemoOptions, out: DemoOutput, signal: Abo
       }
       await sleep(POLL_MS, signal);
     }
-    out.line(`iora demo: stopping after ${Math.round((Date.now() - startedMs) / 1000)}s (${load.counts.sent} requests, ${load.counts.failed} failed; ${tracker.findingsSeen} findings, ${tracker.alertsSeen} alert events)`);
+    out.line(`iora demo: stopping after ${Math.round((Date.now() - startedMs) / 1000)}s (${load.counts.sent} requests, ${load.counts.failed} failed; ${plural(tracker.findingsSeen, 'finding')}, ${plural(tracker.alertsSeen, 'alert event')})`);
     return 0;
   } finally {
     load.stop();
