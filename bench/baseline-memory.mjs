@@ -5,7 +5,10 @@
 // the previous bucket for every series: store writes, expiry, seasonality) and one mid-hour (the
 // steady path). Target: 10k series within 256 MB RSS. Needs `npm run build`.
 //
-//   node bench/baseline-memory.mjs [--sizes 1000,10000] [--days 7]
+//   node bench/baseline-memory.mjs [--sizes 1000,10000] [--days 7] [--max-old-space MB]
+//
+// RSS is mostly V8's heap slack, not live state (heap used after GC is printed beside it): a collector
+// can cap the heap with --max-old-space-size, which --max-old-space passes to the measured process.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +23,7 @@ import { baselineFactory } from '../dist/src/processors/baseline/factory.js';
 import { sdkToBatch } from '../dist/src/pipeline/sdk-to-batch.js';
 
 const HOUR = 3_600_000;
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, days: { type: 'string', default: '7' }, child: { type: 'string' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, days: { type: 'string', default: '7' }, child: { type: 'string' }, 'max-old-space': { type: 'string' } } });
 
 class PullReader extends MetricReader {
   constructor() {
@@ -101,16 +104,18 @@ if (values.child) {
 } else {
   const self = fileURLToPath(import.meta.url);
   console.log(`baseline processor, ${values.days}d of 1h buckets, exponential histograms, SQLite store`);
-  console.log('series   RSS MB   steady batch ms (median / p95)   hour-closing batch ms (median / p95)   ms per 1k series (steady)   ready');
+  const heapFlag = values['max-old-space'] ? [`--max-old-space-size=${values['max-old-space']}`] : [];
+  if (heapFlag.length > 0) console.log(`measured process run with ${heapFlag[0]}`);
+  console.log('series   RSS MB   heap used MB   steady batch ms (median / p95)   hour-closing batch ms (median / p95)   ms per 1k series (steady)   ready');
   for (const size of values.sizes.split(',').map(Number)) {
-    const r = spawnSync(process.execPath, ['--expose-gc', self, '--child', String(size), '--days', values.days], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, ['--expose-gc', ...heapFlag, self, '--child', String(size), '--days', values.days], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
       console.error(r.stderr);
       process.exit(1);
     }
     const m = JSON.parse(r.stdout);
     console.log(
-      `${String(m.series).padEnd(8)} ${m.rssMB.toFixed(0).padStart(6)}   ${m.steadyMedianMs.toFixed(1).padStart(10)} / ${m.steadyP95Ms.toFixed(1).padEnd(18)} ${m.closingMedianMs.toFixed(1).padStart(14)} / ${m.closingP95Ms.toFixed(1).padEnd(22)} ${(m.steadyMedianMs / (m.series / 1000)).toFixed(2).padStart(10)}   ${m.ready}/${m.series} (${m.samples} samples each)`,
+      `${String(m.series).padEnd(8)} ${m.rssMB.toFixed(0).padStart(6)}   ${m.heapMB.toFixed(0).padStart(12)}   ${m.steadyMedianMs.toFixed(1).padStart(10)} / ${m.steadyP95Ms.toFixed(1).padEnd(18)} ${m.closingMedianMs.toFixed(1).padStart(14)} / ${m.closingP95Ms.toFixed(1).padEnd(22)} ${(m.steadyMedianMs / (m.series / 1000)).toFixed(2).padStart(10)}   ${m.ready}/${m.series} (${m.samples} samples each)`,
     );
     if (m.ready !== m.series) {
       console.error('not every series became ready: the bench did not do its work');
