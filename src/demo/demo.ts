@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { StatusSnapshot } from '../exporters/status/board.js';
 import { loadConfig } from '../pipeline/config.js';
-import { parseDuration } from '../pipeline/duration.js';
-import type { BaselineConfig } from '../processors/baseline/config.js';
 import { AppProcess } from './app-process.js';
 import { getJson, post } from './http.js';
 import { DEMO_ROUTES, LoadGenerator } from './load.js';
@@ -15,7 +13,8 @@ import type { DemoOptions } from './options.js';
 import type { DemoOutput } from './output.js';
 import { demoPaths } from './paths.js';
 import { busyPorts } from './ports.js';
-import { ChangeTracker, progressLine, routesReady } from './watch.js';
+import { FIX_AFTER_MS, RegressionScenario, WARMUP_MS } from './scenario.js';
+import { ChangeTracker, progressLine } from './watch.js';
 
 const POLL_MS = 1000;
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -37,24 +36,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * The demo profile's baseline period. The regression is injected only after one period of load, so the
- * baseline it is judged against no longer holds the app's startup (cold JIT, new connections).
- */
-function baselinePeriodMs(pipeline: string): number | string {
-  const { config, errors } = loadConfig(pipeline);
-  if (!config) return `${pipeline} is invalid:\n  ${errors.join('\n  ')}`;
-  const baseline = [...config.processors.values()].find((c) => c.type === 'baseline');
-  const period = baseline && parseDuration((baseline.config as BaselineConfig).period);
-  return period ?? `${pipeline} has no baseline processor`;
+/** The demo profile's problems, checked before the app starts (the agent would only log them). */
+function pipelineProblems(pipeline: string): string[] {
+  return loadConfig(pipeline).errors;
 }
 
 /** Runs the demo until `signal` aborts (the duration is one of its causes). Returns the exit code. */
 export async function runDemo(options: DemoOptions, out: DemoOutput, signal: AbortSignal): Promise<number> {
   const paths = demoPaths();
-  const periodMs = baselinePeriodMs(paths.pipeline);
-  if (typeof periodMs === 'string') {
-    out.line(`iora demo: ${periodMs}`);
+  const problems = pipelineProblems(paths.pipeline);
+  if (problems.length > 0) {
+    out.line(`iora demo: ${paths.pipeline} is invalid:\n  ${problems.join('\n  ')}`);
     return 1;
   }
   const busy = await busyPorts({ '--port': options.port, '--metrics-port': options.metricsPort, '--status-port': options.statusPort });
@@ -83,14 +75,15 @@ export async function runDemo(options: DemoOptions, out: DemoOutput, signal: Abo
     out.line(
       options.regression
         ? `Driving ~${DEMO_ROUTES.reduce((n, r) => n + r.perSecond, 0)} requests/s at every operation class; a +${options.slowdownMs} ms latency regression ` +
-            `is injected once every route's baseline is ready and has learned for ${Math.round(periodMs / 1000)}s (its whole period, past the app's startup).`
+            `is injected once every route's baseline is ready (after at least ${WARMUP_MS / 1000}s of load), and removed ${FIX_AFTER_MS / 1000}s after its alert fires.`
         : 'Driving load at every operation class; no regression will be injected (--no-regression).',
     );
     load.start();
-    const loadStartedMs = Date.now();
+    const scenario = new RegressionScenario(
+      DEMO_ROUTES.map((r) => `${r.method} ${r.route}`),
+      Date.now(),
+    );
     const tracker = new ChangeTracker();
-    const gateRoutes = DEMO_ROUTES.map((r) => `${r.method} ${r.route}`);
-    let injected = false;
     while (!signal.aborted) {
       // Ctrl-C reaches the app too (same process group): its exit then is the stop, not a failure.
       if (!app.running && !signal.aborted) {
@@ -100,10 +93,14 @@ export async function runDemo(options: DemoOptions, out: DemoOutput, signal: Abo
       const snapshot = await getJson<StatusSnapshot>(`${statusUrl}.json`);
       if (snapshot) {
         for (const line of tracker.changes(snapshot)) out.line(line);
-        const warmedUp = Date.now() - loadStartedMs >= periodMs;
-        if (options.regression && !injected && warmedUp && routesReady(snapshot, gateRoutes)) {
-          injected = await post(`${appUrl}/admin/latency?ms=${options.slowdownMs}`);
-          if (injected) out.line(`>>> baselines ready: injecting a latency regression (+${options.slowdownMs} ms on every route)`);
+        const action = options.regression ? scenario.next(snapshot, Date.now()) : undefined;
+        if (action && (await post(`${appUrl}/admin/latency?ms=${action.kind === 'inject' ? options.slowdownMs : 0}`))) {
+          scenario.done(action);
+          out.line(
+            action.kind === 'inject'
+              ? `>>> baselines ready: injecting a latency regression (+${options.slowdownMs} ms on every route)`
+              : '>>> fixing the regression (slowdown removed): the finding and the alert resolve once windows are back to normal',
+          );
         }
         out.progress(progressLine(snapshot, Date.now() - startedMs, load.counts.sent), Date.now());
       }

@@ -68,8 +68,13 @@ describe('iora demo', () => {
       // it must stand out of that noise. On a quiet machine the default 30 ms is a critical regression.
       const run = demo(['--duration', '88', '--port', '20220', '--metrics-port', '20221', '--status-port', '20222', '--slowdown', '1s']);
       await run.waitFor('status page: http://127.0.0.1:20222/status', 40_000);
-      const metrics = await (await fetch('http://127.0.0.1:20221/metrics')).text();
-      expect(metrics).toContain('job="iora-demo"');
+      // The agent's /metrics serves the app's series once the first collection has run.
+      let metrics = '';
+      for (let i = 0; i < 50 && !metrics.includes('http_server_request_duration_seconds_bucket{job="iora-demo"'); i++) {
+        metrics = await (await fetch('http://127.0.0.1:20221/metrics')).text();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(metrics).toContain('http_server_request_duration_seconds_bucket{job="iora-demo"');
       const code = await run.exited;
       const out = run.output();
       expect(code, out).toBe(0);

@@ -7,6 +7,7 @@ import type { SeriesRow, StatusSnapshot } from '../../src/exporters/status/board
 import { loadConfig } from '../../src/pipeline/config.js';
 import { parseDemoArgs } from '../../src/demo/options.js';
 import { DemoOutput } from '../../src/demo/output.js';
+import { FIX_AFTER_MS, RegressionScenario, WARMUP_MS } from '../../src/demo/scenario.js';
 import { ChangeTracker, progressLine, routesReady } from '../../src/demo/watch.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -50,7 +51,7 @@ describe('pipelines/demo.yaml', () => {
     expect(r.stdout).toBe('valid\n');
     const { config, errors } = loadConfig(join(ROOT, 'pipelines/demo.yaml'), {});
     expect(errors).toEqual([]);
-    expect(config?.processors.get('baseline')?.config).toMatchObject({ window: '5s', bucket: '5s', period: '30s', store: '' });
+    expect(config?.processors.get('baseline')?.config).toMatchObject({ window: '5s', bucket: '5s', period: '1m', store: '' });
     expect(config?.exporters.get('prometheus')?.config).toMatchObject({ endpoint: '127.0.0.1:9464' });
     expect(config?.exporters.get('status')?.config).toMatchObject({ endpoint: '127.0.0.1:9465', path: '/status' });
     expect(config?.pipelines[0]?.processors).toEqual(['classify', 'baseline', 'validate', 'regression', 'alert']);
@@ -87,6 +88,25 @@ describe('what the demo prints', () => {
     expect(routesReady(snapshot({ series: [row(USERS)] }), routes)).toBe(false);
     expect(routesReady(snapshot({ series: [row(USERS), row(products, { baselineReady: false })] }), routes)).toBe(false);
     expect(routesReady(snapshot({ series: [row(USERS), row(products)] }), routes)).toBe(true);
+  });
+
+  it('injects after the warm-up once every route is ready, and fixes after the latency alert has fired a while', () => {
+    const scenario = new RegressionScenario(['GET /users/:id'], 0);
+    const ready = snapshot({ series: [row(USERS)] });
+    expect(scenario.next(snapshot({ series: [row(USERS, { baselineReady: false })] }), WARMUP_MS)).toBeUndefined();
+    expect(scenario.next(ready, WARMUP_MS - 1)).toBeUndefined();
+    expect(scenario.next(ready, WARMUP_MS)).toEqual({ kind: 'inject' });
+    // Not done (the request failed): asked again.
+    expect(scenario.next(ready, WARMUP_MS + 1000)).toEqual({ kind: 'inject' });
+    scenario.done({ kind: 'inject' });
+    const alert = { status: 'firing' as const, labels: { alertname: 'IoraLatencyRegression' }, summary: '', startsAtMs: 0, atMs: 0 };
+    const breach = { ...alert, labels: { alertname: 'IoraTargetBreach' } };
+    expect(scenario.next({ ...ready, firingAlerts: [breach] }, 60_000)).toBeUndefined();
+    expect(scenario.next({ ...ready, firingAlerts: [alert] }, 70_000)).toBeUndefined();
+    expect(scenario.next({ ...ready, firingAlerts: [alert] }, 70_000 + FIX_AFTER_MS - 1)).toBeUndefined();
+    expect(scenario.next({ ...ready, firingAlerts: [alert] }, 70_000 + FIX_AFTER_MS)).toEqual({ kind: 'fix' });
+    scenario.done({ kind: 'fix' });
+    expect(scenario.next({ ...ready, firingAlerts: [alert] }, 200_000)).toBeUndefined();
   });
 
   it('prints each change once: a baseline becoming ready, a finding per severity, each alert event', () => {

@@ -132,6 +132,8 @@ export class StatusBoard {
       (a, b) =>
         (b.severity ?? 0) - (a.severity ?? 0) ||
         a.service.localeCompare(b.service) ||
+        // The spec's operation classes first; unclassified series (runtime, DDL, admin routes) after them.
+        Number(a.operationClass === '') - Number(b.operationClass === '') ||
         a.operationClass.localeCompare(b.operationClass) ||
         a.metric.localeCompare(b.metric) ||
         sortedEntries(a.labels).localeCompare(sortedEntries(b.labels)),
