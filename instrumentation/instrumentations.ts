@@ -1,7 +1,7 @@
 // The OpenTelemetry instrumentations iora runs, each configured for metrics at the lowest per-call cost:
 // instrumentation-http only for outgoing requests (server requests are timed from diagnostics channels),
 // DB instrumentations without parent-span requirements (their spans feed span-metrics.ts; instrumentation-pg's
-// own per-query metrics are replaced by pg-pool.ts, read at collection), Redis reply hooks for cache hits.
+// own per-query metrics and pool-connect spans are replaced by pg-pool.ts), Redis reply hooks for cache hits.
 // Selected by OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS.
 
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -23,7 +23,7 @@ export function createInstrumentations(enabled: ReadonlySet<InstrumentationName>
     http: () => [new HttpInstrumentation({ disableIncomingRequestInstrumentation: !traces })],
     undici: () => [new UndiciInstrumentation()],
     koa: () => [new KoaRouteInstrumentation()],
-    pg: () => [withoutOwnMetrics(new PgInstrumentation({ requireParentSpan: false })), new PgPoolMetricsInstrumentation()],
+    pg: () => [withoutOwnMetrics(new PgInstrumentation({ requireParentSpan: false, ignoreConnectSpans: true })), new PgPoolMetricsInstrumentation()],
     mysql2: () => [new MySQL2Instrumentation(), new Mysql2PoolInstrumentation()],
     ioredis: () => [new IORedisInstrumentation({ requireParentSpan: false, responseHook: cache.redisResponseHook })],
     redis: () => [new RedisInstrumentation({ requireParentSpan: false, responseHook: cache.redisResponseHook })],

@@ -1,10 +1,13 @@
-// pg pool usage (`db.client.connection.count` idle/used, `.max`, `.pending_requests`), read from each live
-// pg-pool when metrics are collected. instrumentation-pg keeps these as synchronous up/down counters updated
-// on every acquire and release — six attribute-hashed records per query, most adding 0 — and records its own
-// duration histogram that iora replaces (span-metrics.ts); `withoutOwnMetrics` turns both off. Same names and
+// pg pool metrics: the wait for a connection (`db.client.connection.wait_time`, from pool.connect's call to
+// its callback or promise, covering pool.query too) and usage (`db.client.connection.count` idle/used, `.max`,
+// `.pending_requests`), read from each live pg-pool when metrics are collected. instrumentation-pg keeps usage
+// as synchronous up/down counters updated on every acquire and release — six attribute-hashed records per
+// query, most adding 0 — and records its own duration histogram that iora replaces (span-metrics.ts);
+// `withoutOwnMetrics` turns both off. The wait is timed here rather than from instrumentation-pg's
+// `pg-pool.connect` span (turned off with ignoreConnectSpans): one span per query less. Same names and
 // attributes as instrumentation-pg's, so dashboards and the validate processor read them unchanged.
 
-import { createNoopMeter, type Attributes, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, type Attributes, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type Instrumentation } from '@opentelemetry/instrumentation';
 
 interface PgPool {
@@ -27,6 +30,7 @@ function poolName(options: PgPool['options']): string {
 }
 
 export class PgPoolMetricsInstrumentation extends InstrumentationBase {
+  private declare waitTime: Histogram;
   private readonly pools = new Set<TrackedPool>();
 
   constructor() {
@@ -35,6 +39,10 @@ export class PgPoolMetricsInstrumentation extends InstrumentationBase {
 
   protected override _updateMetricInstruments(): void {
     const meter: Meter = this.meter;
+    this.waitTime = meter.createHistogram('db.client.connection.wait_time', {
+      description: 'Time it took to obtain an open connection from the pool',
+      unit: 's',
+    });
     const usage = meter.createObservableUpDownCounter('db.client.connection.count', {
       description: 'The number of connections that are currently in state described by the state attribute',
       unit: '{connection}',
@@ -82,20 +90,41 @@ export class PgPoolMetricsInstrumentation extends InstrumentationBase {
     ];
   }
 
-  /** A pool is tracked on its first connect (pool.query connects too): one symbol check per call after that. */
+  /** A pool is tracked on its first connect (pool.query connects too); every connect is timed. */
   private patch(proto: PgPool): void {
     const connect = proto.connect;
-    const pools = this.pools;
-    const wrapped: Connect = function (this: TrackedPool, ...args) {
-      if (!this[poolAttributes]) {
-        try {
-          this[poolAttributes] = { 'db.client.connection.pool.name': poolName(this.options) };
-          pools.add(this);
-        } catch {
-          // never let metrics break the app's queries
-        }
+    const track = (pool: TrackedPool): Attributes => {
+      const attrs = { 'db.client.connection.pool.name': poolName(pool.options) };
+      pool[poolAttributes] = attrs;
+      this.pools.add(pool);
+      return attrs;
+    };
+    const recordWait = (attrs: Attributes, started: number): void => {
+      try {
+        this.waitTime.record((performance.now() - started) / 1000, attrs);
+      } catch {
+        // never let metrics break the app's queries
       }
-      return connect.apply(this, args);
+    };
+    const wrapped: Connect = function (this: TrackedPool, ...args) {
+      let attrs: Attributes;
+      try {
+        attrs = this[poolAttributes] ?? track(this);
+      } catch {
+        return connect.apply(this, args);
+      }
+      const started = performance.now();
+      const [callback] = args;
+      if (typeof callback === 'function') {
+        return connect.call(this, (...result: unknown[]) => {
+          recordWait(attrs, started);
+          return (callback as (...a: unknown[]) => unknown)(...result);
+        });
+      }
+      const promise = connect.apply(this, args);
+      // Observed on a branch of its own that never rejects; the app gets the pool's promise unchanged.
+      if (promise instanceof Promise) promise.then(() => recordWait(attrs, started), () => recordWait(attrs, started));
+      return promise;
     };
     Object.defineProperty(wrapped, original, { value: connect });
     proto.connect = wrapped;

@@ -1,7 +1,7 @@
 // Turns database client spans into metrics (the OpenTelemetry Collector's spanmetrics idea, inside the app):
 // the mysql2, ioredis and redis instrumentations only record spans, and pg's own duration histogram has no
 // query class. Every DB span becomes one `db.client.operation.duration` record with `iora.db.query_class`,
-// multi-row INSERTs add to `iora.db.rows_inserted`, and pg-pool's connect span becomes the pool wait time.
+// multi-row INSERTs add to `iora.db.rows_inserted` (pg pool wait is timed in pg-pool.ts, without a span).
 // Spans are only exported when the user asked for traces (another processor does that).
 
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
@@ -9,7 +9,6 @@ import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { analyzeStatement, redisQueryClass, type QueryClass } from './statement.js';
 
-const PG_POOL_CONNECT_SPAN = 'pg-pool.connect';
 /** Connection set-up spans (`pg.connect`, `redis-connect`, ioredis `connect`) are not operations. */
 const CONNECT_SPAN = /(^|[.-])connect$/;
 /** Bounds the attribute cache: statements name tables, and a runaway app must not grow it forever. */
@@ -52,7 +51,6 @@ function classify(span: ReadableSpan): Classified | undefined {
 export class DbSpanMetricsProcessor implements SpanProcessor {
   private readonly duration: Histogram;
   private readonly rowsInserted: Counter;
-  private readonly poolWait: Histogram;
   /** One attribute object per distinct label set, so recording never rebuilds them. */
   private readonly attributeCache = new Map<string, Attributes>();
 
@@ -65,21 +63,12 @@ export class DbSpanMetricsProcessor implements SpanProcessor {
       description: 'Rows written by multi-row INSERT statements',
       unit: '{row}',
     });
-    this.poolWait = meter.createHistogram('db.client.connection.wait_time', {
-      description: 'Time it took to obtain an open connection from the pool',
-      unit: 's',
-    });
   }
 
   onStart(_span: Span): void {}
 
   onEnd(span: ReadableSpan): void {
     try {
-      if (span.name === PG_POOL_CONNECT_SPAN) {
-        const pool = pgPoolName(span);
-        this.poolWait.record(durationSeconds(span), this.cached(`pool\0${pool}`, () => ({ 'db.client.connection.pool.name': pool })));
-        return;
-      }
       if (span.kind !== SpanKind.CLIENT || CONNECT_SPAN.test(span.name)) return;
       const c = classify(span);
       if (!c) return;
@@ -111,12 +100,6 @@ export class DbSpanMetricsProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-/** The pool name instrumentation-pg gives its own pool metrics (host:port/database), so the series line up. */
-function pgPoolName(span: ReadableSpan): string {
-  const a = span.attributes;
-  return `${str(a['server.address']) ?? 'unknown_host'}:${a['server.port'] ?? 'unknown_port'}/${str(a['db.namespace']) ?? 'unknown_database'}`;
 }
 
 function durationAttributes(c: Classified, failed: boolean): Attributes {

@@ -1,4 +1,5 @@
-// pg pool usage read at collection from real pg-pool pools on the local PostgreSQL, and `withoutOwnMetrics`
+// pg pool usage read at collection and the wait for a connection, from real pg-pool pools on the local
+// PostgreSQL (promise and callback connects), and `withoutOwnMetrics`
 // (instrumentation-pg's own per-query records off, whatever meter provider it is later given).
 
 import { createRequire } from 'node:module';
@@ -16,15 +17,20 @@ class PullReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
 }
 
-type Points = Map<string, DataPoint<number>[]>;
+type Point = DataPoint<number | { count: number }>;
+type Points = Map<string, Point[]>;
 async function collect(reader: MetricReader): Promise<Points> {
   const { resourceMetrics } = await reader.collect();
   const out: Points = new Map();
-  for (const sm of resourceMetrics.scopeMetrics) for (const m of sm.metrics) out.set(m.descriptor.name, m.dataPoints as DataPoint<number>[]);
+  for (const sm of resourceMetrics.scopeMetrics) for (const m of sm.metrics) out.set(m.descriptor.name, m.dataPoints as Point[]);
   return out;
 }
-const value = (points: Points, metric: string, attrs: Record<string, string>): number | undefined =>
+const point = (points: Points, metric: string, attrs: Record<string, string>) =>
   points.get(metric)?.find((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v))?.value;
+const value = (points: Points, metric: string, attrs: Record<string, string>): number | undefined => point(points, metric, attrs) as number | undefined;
+/** Connections handed out, as the wait-time histogram counted them. */
+const waits = (points: Points, attrs: Record<string, string>): number | undefined =>
+  (point(points, 'db.client.connection.wait_time', attrs) as { count: number } | undefined)?.count;
 
 interface PoolClient {
   release(): void;
@@ -71,17 +77,21 @@ describe('pg pool usage read at collection', () => {
       expect(value(points, 'db.client.connection.count', { ...name, 'db.client.connection.state': 'used' })).toBe(0);
       expect(value(points, 'db.client.connection.count', { ...name, 'db.client.connection.state': 'idle' })).toBe(3);
       expect(value(points, 'db.client.connection.pending_requests', name)).toBe(0);
+      expect(waits(points, name)).toBe(4); // the waiting caller's wait ended when it got its connection
     } finally {
       await pool.end();
     }
   });
 
-  it('names what the options leave out unknown_*, as instrumentation-pg does', async () => {
+  it('times callback connects and names what the options leave out unknown_*, as instrumentation-pg does', async () => {
     const pool = new Pool({ host: '127.0.0.1', user: 'postgres', database: 'test', max: 2 });
     try {
-      await pool.query('SELECT 1');
+      await pool.query('SELECT 1'); // pool.query connects with a callback
+      await pool.query('SELECT 2');
       const points = await collect(reader);
-      expect(value(points, 'db.client.connection.max', { 'db.client.connection.pool.name': '127.0.0.1:unknown_port/test' })).toBe(2);
+      const name = { 'db.client.connection.pool.name': '127.0.0.1:unknown_port/test' };
+      expect(value(points, 'db.client.connection.max', name)).toBe(2);
+      expect(waits(points, name)).toBe(2);
     } finally {
       await pool.end();
     }
