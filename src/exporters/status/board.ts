@@ -79,8 +79,11 @@ export interface StatusSnapshot {
 
 export const SEVERITY_NAMES = ['none', 'low', 'medium', 'high', 'critical'] as const;
 
-/** Labels that say which reading of a series a point is, not which series: one row covers them all. */
-const READING_LABELS = new Set(['quantile', 'kind', 'signal', 'period', 'target', 'metric', 'iora_operation_class']);
+/**
+ * Labels that say which reading of a series a point is, not which series: one row covers them all
+ * (baseline's `error` bound of explicit-bucket quantiles and `seasonal` season among them).
+ */
+const READING_LABELS = new Set(['quantile', 'error', 'seasonal', 'kind', 'signal', 'period', 'target', 'metric', 'iora_operation_class']);
 
 export interface BoardLimits {
   stalenessMs: number;
