@@ -1,13 +1,13 @@
 // Serves every series the pipeline delivered on an HTTP endpoint in Prometheus text format. A scrape
 // renders what the store holds; the work per batch is only updating the store.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Counter } from '@opentelemetry/api';
 import type { ComponentSettings, Exporter } from '../../pipeline/component.js';
 import { parseDuration } from '../../pipeline/duration.js';
 import type { MetricBatch } from '../../pipeline/model.js';
-import { parseEndpoint, type PrometheusExporterConfig } from './config.js';
+import { closeServer, endpointUrl, listenOn, portOf } from '../http-endpoint.js';
+import type { PrometheusExporterConfig } from './config.js';
 import { SeriesStore, type DropReason } from './internal/series-store.js';
 import { CONTENT_TYPE } from './internal/text-format.js';
 
@@ -34,34 +34,19 @@ export class PrometheusExporter implements Exporter {
 
   /** The port actually listened on (useful with port 0); undefined before start. */
   get port(): number | undefined {
-    return (this.server?.address() as AddressInfo | null)?.port;
+    return portOf(this.server);
   }
 
   async start(): Promise<void> {
     if (this.server) return;
-    const { host, port } = parseEndpoint(this.config.endpoint) ?? { host: '0.0.0.0', port: 9464 };
-    const server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => {
-        const why = err.code === 'EADDRINUSE' ? 'the address is already in use (EADDRINUSE)' : err.message;
-        reject(new Error(`cannot listen on ${this.config.endpoint}: ${why}`, { cause: err }));
-      });
-      server.listen(port, host, () => resolve());
-    });
-    // Never keep the host process alive for the sake of the metrics endpoint (the agent runs inside apps).
-    server.unref();
-    this.server = server;
-    this.settings.logger.info({ endpoint: `http://${this.config.endpoint.replace(/:\d+$/, `:${this.port}`)}${this.config.path}` }, 'prometheus exporter listening');
+    this.server = await listenOn(this.config.endpoint, (req, res) => this.handle(req, res));
+    this.settings.logger.info({ endpoint: endpointUrl(this.config.endpoint, this.server, this.config.path) }, 'prometheus exporter listening');
   }
 
   async shutdown(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   async consume(batch: MetricBatch): Promise<void> {
