@@ -5,9 +5,10 @@
 // histogram middleware. Each server runs alone on CPU 0, autocannon on CPU 1 (taskset), variants interleaved
 // round by round so drift in the machine's load hits them alike; medians over the rounds are reported.
 //
-// Per variant: throughput at saturation (ratio to bare), server CPU time per request at a fixed request rate
-// (/proc/<pid>/stat: everything the process does, its background collection included), p99 latency at that
-// rate minus bare's, and RSS after the load. The fixed-rate phases last one collection interval (iora's default
+// Per variant: throughput at saturation as a ratio to bare, and per CPU-second of the server to bare's (on a
+// busy machine a server does not get its whole core; this one is steadier); server CPU time per request at a
+// fixed request rate (/proc/<pid>/stat: everything the process does, its background collection included),
+// p99 latency at that rate minus bare's, and RSS after the load. The fixed-rate phases last one collection interval (iora's default
 // 5 s), so each includes one collection and pipeline run, as every 5 s of a real app does; warm-up runs
 // until the agent's pipeline has processed a first collection, so cold code is not counted. Each instrumented variant's /metrics must show the requests it
 // served — a variant that recorded nothing is not a result. Needs `npm run build` (npm run bench:overhead does it).
@@ -202,6 +203,8 @@ function summarize(results) {
         saturatedRps: rps,
         throughputRatio: rps / median(bare.map((r) => r.saturated[route].rps)),
         saturatedCpuUse: med(name, (r) => r.saturated[route].cpuUse),
+        // Requests per CPU-second of the server at saturation, to bare's: what the ratio would be with a whole core.
+        perCoreRatio: med(name, (r) => r.saturated[route].rps / r.saturated[route].cpuUse) / median(bare.map((r) => r.saturated[route].rps / r.saturated[route].cpuUse)),
         cpuUsPerRequest: cpu,
         addedCpuUs: cpu - median(bare.map((r) => r.fixed[route].cpuUsPerRequest)),
         p99Ms: p99,
@@ -214,14 +217,16 @@ function summarize(results) {
 }
 
 function printTable(summary) {
-  const cols = ['variant', 'JSON ×bare', 'JSON req/s (core use)', 'JSON CPU µs/req', 'JSON +p99 ms', 'DB ×bare', 'DB req/s (core use)', 'DB CPU µs/req', 'DB +p99 ms', 'RSS MiB'];
+  const cols = ['variant', 'JSON ×bare', 'JSON ×bare per core', 'JSON req/s (core use)', 'JSON CPU µs/req', 'JSON +p99 ms', 'DB ×bare', 'DB ×bare per core', 'DB req/s (core use)', 'DB CPU µs/req', 'DB +p99 ms', 'RSS MiB'];
   const rows = Object.entries(summary).map(([name, s]) => [
     name,
     s.json.throughputRatio.toFixed(2),
+    s.json.perCoreRatio.toFixed(2),
     `${Math.round(s.json.saturatedRps)} (${s.json.saturatedCpuUse.toFixed(2)})`,
     `${s.json.cpuUsPerRequest.toFixed(1)} (+${s.json.addedCpuUs.toFixed(1)})`,
     s.json.addedP99Ms.toFixed(2),
     s.db.throughputRatio.toFixed(2),
+    s.db.perCoreRatio.toFixed(2),
     `${Math.round(s.db.saturatedRps)} (${s.db.saturatedCpuUse.toFixed(2)})`,
     `${s.db.cpuUsPerRequest.toFixed(1)} (+${s.db.addedCpuUs.toFixed(1)})`,
     s.db.addedP99Ms.toFixed(2),
