@@ -25,6 +25,7 @@ import { DerivedMetrics } from './internal/derived.js';
 import { decodeDist, distCount, fromExplicit, fromExponential, mergeDist, quantile, subtractDist, type Dist } from './internal/distribution.js';
 import { Learner } from './internal/learner.js';
 import { SeriesState, StreamState, type SeriesMeta } from './internal/series-state.js';
+import { SerialQueue, TimeSlicer } from './internal/time-slicer.js';
 
 type HistogramLike = HistogramMetric | ExponentialHistogramMetric;
 
@@ -88,6 +89,9 @@ export class BaselineStep implements ProcessorStep {
   private readonly withOpen = new Set<SeriesState>();
   private lastSweepBucket = NaN;
   private readonly newSeries: SeriesState[] = [];
+  /** Batches run one at a time; each gives the event loop back every few ms (see TimeSlicer). */
+  private readonly queue = new SerialQueue();
+  private readonly slicer = new TimeSlicer();
 
   constructor(
     private readonly settings: ComponentSettings,
@@ -147,6 +151,10 @@ export class BaselineStep implements ProcessorStep {
   }
 
   async shutdown(): Promise<void> {
+    await this.queue.run(async () => this.shutdownNow());
+  }
+
+  private shutdownNow(): void {
     const learner = this.learner;
     if (!learner || !this.store) return;
     const nowMs = this.settings.clock.now();
@@ -159,21 +167,29 @@ export class BaselineStep implements ProcessorStep {
     this.learner = undefined;
   }
 
-  process(batch: MetricBatch, ctx: StepContext): MetricBatch {
+  process(batch: MetricBatch, ctx: StepContext): Promise<MetricBatch> {
+    return this.queue.run(() => this.processNow(batch, ctx));
+  }
+
+  private async processNow(batch: MetricBatch, ctx: StepContext): Promise<MetricBatch> {
     const learner = this.openStore();
     const nowMs = ctx.nowMs;
+    this.slicer.begin();
     this.absorbPending(learner, nowMs);
     for (const state of this.withOpen) {
       learner.closeDue(state, nowMs);
       if (state.open.size === 0) this.withOpen.delete(state);
+      if (this.slicer.due) await this.slicer.yieldTurn();
     }
     const bucket = learner.bucketStart(nowMs);
     const sweep = bucket !== this.lastSweepBucket;
     if (sweep) {
       this.lastSweepBucket = bucket;
-      this.sweep(learner, nowMs);
+      await this.sweep(learner, nowMs);
     }
-    const out: MetricBatch = { ...batch, resourceMetrics: batch.resourceMetrics.map((rm) => this.evaluate(rm, learner, nowMs, ctx)) };
+    const resourceMetrics: ResourceMetrics[] = [];
+    for (const rm of batch.resourceMetrics) resourceMetrics.push(await this.evaluate(rm, learner, nowMs, ctx));
+    const out: MetricBatch = { ...batch, resourceMetrics };
     this.persistNewSeries();
     learner.flush(nowMs, sweep);
     return out;
@@ -193,7 +209,7 @@ export class BaselineStep implements ProcessorStep {
    * Once per bucket: expire old buckets everywhere, forget streams silent for a whole bucket (their window
    * is long empty; a live agent exports every few seconds) and series silent for a whole period.
    */
-  private sweep(learner: Learner, nowMs: number): void {
+  private async sweep(learner: Learner, nowMs: number): Promise<void> {
     for (const [key, stream] of this.streams) {
       if (stream.lastSeenMs <= nowMs - this.cfg.bucketMs) {
         this.streams.delete(key);
@@ -206,6 +222,7 @@ export class BaselineStep implements ProcessorStep {
         this.series.delete(key);
         this.store?.deleteSeries(this.settings.id, key);
       }
+      if (this.slicer.due) await this.slicer.yieldTurn();
     }
   }
 
@@ -215,7 +232,7 @@ export class BaselineStep implements ProcessorStep {
     this.newSeries.length = 0;
   }
 
-  private evaluate(rm: ResourceMetrics, learner: Learner, nowMs: number, ctx: StepContext): ResourceMetrics {
+  private async evaluate(rm: ResourceMetrics, learner: Learner, nowMs: number, ctx: StepContext): Promise<ResourceMetrics> {
     const derived = new DerivedMetrics(nowMs);
     const errorGroups = new Map<string, { labels: Record<string, string>; failed: number; all: number }>();
     for (const sm of rm.scopes) {
@@ -238,12 +255,13 @@ export class BaselineStep implements ProcessorStep {
           const windowCount = this.publishSeries(stream, learner, derived, nowMs);
           const group = state.meta.errorGroup;
           if (group !== undefined) {
-            const gk = JSON.stringify(group.labels);
+            const gk = (state.errorGroupKey ??= JSON.stringify(group.labels));
             const g = errorGroups.get(gk) ?? { labels: group.labels, failed: 0, all: 0 };
             g.all += windowCount;
             if (group.failed) g.failed += windowCount;
             errorGroups.set(gk, g);
           }
+          if (this.slicer.due) await this.slicer.yieldTurn();
         }
       }
     }
@@ -317,10 +335,10 @@ export class BaselineStep implements ProcessorStep {
         derived.add('iora_baseline_lower', ql, bq.lower);
         derived.add('iora_baseline_upper', ql, bq.upper);
       }
-      derived.add('iora_baseline_samples', { ...labels, ...extra }, view.samples);
+      derived.add('iora_baseline_samples', view.season === undefined ? labels : { ...labels, ...extra }, view.samples);
     }
     derived.add('iora_baseline_ready', labels, view?.ready ? 1 : 0);
-    for (const [period, s] of Object.entries(state.seasonality)) derived.add('iora_baseline_seasonality', { ...labels, period }, s.strength);
+    for (const [period, s] of Object.entries(state.seasonality)) derived.add('iora_baseline_seasonality', state.labelsWith('period', period), s.strength);
     return count;
   }
 

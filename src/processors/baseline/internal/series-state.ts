@@ -78,6 +78,10 @@ export class SeriesState {
   view: BaselineView | undefined;
   /** Labels of quantile points, by quantile (derived points are built every evaluation). */
   readonly quantileLabels = new Map<number, Record<string, string>>();
+  /** Key of the error-ratio group (JSON of its labels), computed once. */
+  errorGroupKey: string | undefined;
+  /** Labels plus one more (e.g. a seasonality point's `period`), built once per value. */
+  private readonly extraLabels = new Map<string, Record<string, string>>();
   lastSeenMs: number;
 
   constructor(
@@ -89,5 +93,15 @@ export class SeriesState {
   ) {
     this.ring = new BucketRing(bucketsPerPeriod, bucketMs);
     this.lastSeenMs = nowMs;
+  }
+
+  labelsWith(name: string, value: string): Record<string, string> {
+    const key = `${name}\u0000${value}`;
+    let labels = this.extraLabels.get(key);
+    if (labels === undefined) {
+      labels = { ...this.meta.labels, [name]: value };
+      this.extraLabels.set(key, labels);
+    }
+    return labels;
   }
 }
