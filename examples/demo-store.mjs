@@ -6,6 +6,7 @@ import { business, cache } from '../dist/instrumentation/api.js';
 const USERS = 200;
 const PRODUCTS = 50;
 const REGIONS = ['north', 'south', 'east', 'west'];
+const MAX_ORDERS = 20_000;
 
 async function connectPostgres() {
   const { default: pg } = await import('pg');
@@ -95,6 +96,9 @@ function postgresStore(pool, redis) {
         try {
           await client.query('BEGIN');
           await client.query(`INSERT INTO iora_demo_orders (user_id, product_id, quantity) VALUES ${tuples.join(', ')}`, values);
+          // Keep the newest MAX_ORDERS: the analysis routes scan every order, and a table that grows run after
+          // run would make them slower and slower (a regression the demo did not inject).
+          await client.query('DELETE FROM iora_demo_orders WHERE id <= (SELECT max(id) FROM iora_demo_orders) - $1', [MAX_ORDERS]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
@@ -152,7 +156,7 @@ function memoryStore() {
         for (let i = 0; i < count; i++) {
           orders.push({ user_id: 1 + Math.floor(Math.random() * USERS), product_id: 1 + Math.floor(Math.random() * PRODUCTS), quantity: 1 + (i % 5) });
         }
-        if (orders.length > 100_000) orders.splice(0, orders.length - 100_000);
+        if (orders.length > MAX_ORDERS) orders.splice(0, orders.length - MAX_ORDERS);
         business.recordsProcessed(count);
         business.transactionCommitted();
         return { inserted: count };
