@@ -17,8 +17,12 @@ import { mergeSketches, mergeSketchInto, sketchQuantile, sketchValueAtRank, subt
 
 export type Dist = { kind: 'exponential'; sketch: ExpoSketch } | { kind: 'explicit'; hist: BucketHistogram };
 
+/**
+ * A view of the point, not a copy (one per series per batch would be the steady path's main garbage):
+ * nothing here writes into a Dist it does not own; accumulators start from copyDist().
+ */
 export function fromExponential(p: ExponentialHistogramPoint): Dist {
-  return { kind: 'exponential', sketch: toSketch(p) };
+  return { kind: 'exponential', sketch: p };
 }
 
 export function fromExplicit(p: HistogramPoint): Dist {
@@ -100,26 +104,38 @@ export function quantile(d: Dist, q: number): Estimate {
 // Binary encoding for the store: a kind byte, then varints (counts, indexes, zig-zag for signed) and
 // float64s (sum, min, max, bounds). An hour of one series is typically 100–300 bytes.
 
+/** Appends into one growing byte buffer (encoding runs for every series at every bucket close). */
 class Writer {
-  private bytes: number[] = [];
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
+  private pos = 0;
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    grown.set(this.buf);
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
   varint(n: number): void {
     let v = Math.max(0, Math.round(n));
+    this.reserve(8);
     while (v >= 0x80) {
-      this.bytes.push((v % 0x80) | 0x80);
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
+      this.reserve(8);
     }
-    this.bytes.push(v);
+    this.buf[this.pos++] = v;
   }
   signed(n: number): void {
     this.varint(n < 0 ? -2 * n - 1 : 2 * n);
   }
   float(n: number): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, n, true);
-    this.bytes.push(...b);
+    this.reserve(8);
+    this.view.setFloat64(this.pos, n, true);
+    this.pos += 8;
   }
   optionalFloat(n: number | undefined): void {
-    this.bytes.push(n === undefined ? 0 : 1);
+    this.byte(n === undefined ? 0 : 1);
     if (n !== undefined) this.float(n);
   }
   counts(c: readonly number[]): void {
@@ -127,10 +143,11 @@ class Writer {
     for (const v of c) this.varint(v);
   }
   byte(n: number): void {
-    this.bytes.push(n);
+    this.reserve(1);
+    this.buf[this.pos++] = n;
   }
   done(): Uint8Array {
-    return Uint8Array.from(this.bytes);
+    return this.buf.slice(0, this.pos);
   }
 }
 
