@@ -151,10 +151,10 @@ export class BaselineStep implements ProcessorStep {
   }
 
   async shutdown(): Promise<void> {
-    await this.queue.run(async () => this.shutdownNow());
+    await this.queue.run(() => this.shutdownNow());
   }
 
-  private shutdownNow(): void {
+  private async shutdownNow(): Promise<void> {
     const learner = this.learner;
     if (!learner || !this.store) return;
     const nowMs = this.settings.clock.now();
@@ -162,7 +162,7 @@ export class BaselineStep implements ProcessorStep {
     this.absorbPending(learner, nowMs);
     for (const state of this.withOpen) learner.closeDue(state, nowMs, true);
     this.withOpen.clear();
-    learner.flush(nowMs, false);
+    await learner.flush(nowMs, false);
     this.store.close();
     this.learner = undefined;
   }
@@ -191,7 +191,7 @@ export class BaselineStep implements ProcessorStep {
     for (const rm of batch.resourceMetrics) resourceMetrics.push(await this.evaluate(rm, learner, nowMs, ctx));
     const out: MetricBatch = { ...batch, resourceMetrics };
     this.persistNewSeries();
-    learner.flush(nowMs, sweep);
+    await learner.flush(nowMs, sweep, this.slicer);
     return out;
   }
 

@@ -10,8 +10,11 @@ import type { BucketRow, StateStore } from '../../../store/state-store.js';
 import type { BaselineSettings } from '../config.js';
 import { copyDist, decodeDist, distCount, encodeDist, mergeDistInto, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
 import type { BaselineQuantile, BaselineView, Season, SeriesState, TimedDist } from './series-state.js';
+import type { TimeSlicer } from './time-slicer.js';
 
 const DAY_MS = 86_400_000;
+/** Bucket rows per store transaction: small enough to be a short slice, large enough to amortize the commit. */
+const FLUSH_CHUNK = 1000;
 const SEASONS: ReadonlyArray<{ season: Season; ms: number }> = [
   { season: 'weekly', ms: 7 * DAY_MS },
   { season: 'daily', ms: DAY_MS },
@@ -34,7 +37,7 @@ export function describeQuantiles(dist: Dist, quantiles: readonly number[], conf
 }
 
 export class Learner {
-  /** Rows written at the end of the step, in one transaction; read back before the store until then. */
+  /** Rows written at the end of the step; read back before the store until then. */
   private dirty = new Map<string, BucketRow>();
   /** Failed writes to the store since start. */
   storeFailures = 0;
@@ -203,15 +206,20 @@ export class Learner {
   }
 
   /**
-   * Writes what the step changed, in one transaction, and forgets buckets older than the period. A store
-   * that fails (disk full, file removed) is logged once; learning goes on in memory, and buckets whose
-   * sketches could not be written fall out of the baseline when they expire.
+   * Writes what the step changed and forgets buckets older than the period. Rows go in transactions of
+   * FLUSH_CHUNK, yielding between them when `slicer` says the slice is used up (a bucket close writes a
+   * row per series); a crash in between loses only rows of the bucket just closed. A store that fails
+   * (disk full, file removed) is logged once; learning goes on in memory, and buckets whose sketches
+   * could not be written fall out of the baseline when they expire.
    */
-  flush(nowMs: number, pruneOld: boolean): void {
+  async flush(nowMs: number, pruneOld: boolean, slicer?: TimeSlicer): Promise<void> {
     const rows = [...this.dirty.values()];
     this.dirty.clear();
     try {
-      this.store.putBuckets(this.namespace, rows);
+      for (let i = 0; i < rows.length; i += FLUSH_CHUNK) {
+        this.store.putBuckets(this.namespace, rows.slice(i, i + FLUSH_CHUNK));
+        if (slicer?.due) await slicer.yieldTurn();
+      }
       if (pruneOld) this.store.deleteBucketsBefore(this.namespace, nowMs - this.settings.periodMs - this.settings.bucketMs);
     } catch (err) {
       this.storeFailures++;
