@@ -105,7 +105,14 @@ describe('loadConfig', () => {
     const embedded = loadConfig(`${root}default.yaml`, { OTEL_EXPORTER_PROMETHEUS_PORT: '9999' });
     expect(embedded.errors).toEqual([]);
     expect(embedded.config?.exporters.get('prometheus')?.config).toMatchObject({ endpoint: '0.0.0.0:9999' });
-    expect(embedded.config?.pipelines).toEqual([{ name: 'metrics', receivers: ['agent'], processors: [], exporters: ['prometheus'] }]);
+    expect(embedded.config?.pipelines).toEqual([
+      {
+        name: 'metrics',
+        receivers: ['agent'],
+        processors: ['classify', 'baseline', 'validate', 'regression', 'leak', 'alert'],
+        exporters: ['prometheus'],
+      },
+    ]);
     const collector = loadConfig(`${root}collector.yaml`, {});
     expect(collector.errors).toEqual([]);
     expect(collector.config?.receivers.get('otlp')?.config).toMatchObject({ endpoint: '0.0.0.0:4318' });
