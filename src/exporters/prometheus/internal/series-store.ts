@@ -98,7 +98,7 @@ export class SeriesStore {
     for (const name of this.familyOrder) {
       const family = this.families.get(name) as Family;
       family.order ??= [...family.series.keys()].sort().map((key) => family.series.get(key) as NumberSeries | HistogramSeries);
-      out += `# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${exposedType(family)}\n`;
+      out += `# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${exposedType(family, name)}\n`;
       for (const series of family.order) out += 'counts' in series ? renderHistogram(name, series) : renderNumber(name, series);
     }
     return out;
@@ -287,12 +287,19 @@ function resourceLabels(resource: Attributes): string {
   return parts.join(',');
 }
 
+/** Suffixes Prometheus reserves for histogram and summary parts. */
+const RESERVED_SUFFIX = /_(count|sum|bucket)$/;
+
 /**
  * Gauges whose every series has a `quantile` label (iora_window_quantile, iora_baseline_quantile …) are
  * quantiles of a distribution: typed `summary`, as Prometheus expects of `quantile` (promtool flags it on
  * any other type). Prometheus stores summary quantiles as plain series, so queries do not change.
+ * Gauges and non-monotonic sums whose contract name ends in a reserved suffix (`db_client_connection_count`,
+ * `iora_window_count`) are typed `untyped`: a gauge or counter of that name reads as part of a histogram
+ * (promtool flags it), an untyped family does not, and queries treat untyped like gauge.
  */
-function exposedType(family: Family): string {
+function exposedType(family: Family, name: string): string {
+  if (family.type === 'gauge' && RESERVED_SUFFIX.test(name)) return 'untyped';
   if (family.type !== 'gauge') return family.type;
   for (const s of family.series.values()) if (!/(^|,)quantile="/.test(s.labels)) return 'gauge';
   return 'summary';
