@@ -212,7 +212,7 @@ export function startAgent(options: AgentOptions): Agent | undefined {
   if (settings.traces) spanProcessors.push(traceExport(options.baseUrl));
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
   const disableInstrumentations = registerInstrumentations({
-    instrumentations: createInstrumentations(on, cache, settings.traces),
+    instrumentations: createInstrumentations(on, cache, settings.traces, settings.collectorUrl ? [new URL(settings.collectorUrl)] : []),
     tracerProvider,
     meterProvider,
   });

@@ -4,6 +4,7 @@
 // own per-query metrics and pool-connect spans are replaced by pg-pool.ts), Redis reply hooks for cache hits.
 // Selected by OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS.
 
+import type { RequestOptions } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -17,10 +18,33 @@ import { PgPoolMetricsInstrumentation, withoutOwnMetrics } from './db/pg-pool.js
 import { KoaRouteInstrumentation } from './http/koa.js';
 import type { InstrumentationName } from './settings.js';
 
-/** With `traces`, instrumentation-http also handles incoming requests: server spans and trace context. */
-export function createInstrumentations(enabled: ReadonlySet<InstrumentationName>, cache: CacheRecorder, traces: boolean): Instrumentation[] {
+/**
+ * Matches requests to one of the agent's own export URLs (the collector's /v1/metrics): the agent's pushes
+ * are not the app's outgoing traffic. The exporters suppress tracing, but instrumentation-http records its
+ * client-duration metric even then, and without traces no context manager carries the suppression.
+ */
+export function isRequestTo(urls: readonly URL[]): (request: RequestOptions) => boolean {
+  const targets = urls.map((u) => ({ host: u.hostname.replace(/^\[|\]$/g, ''), path: u.pathname }));
+  return (request) => {
+    const host = request.hostname ?? request.host?.replace(/:\d+$/, '');
+    const path = request.path ?? '/';
+    return targets.some((t) => t.host === host && path.startsWith(t.path));
+  };
+}
+
+/**
+ * With `traces`, instrumentation-http also handles incoming requests: server spans and trace context.
+ * `ownExports`: URLs the agent itself sends to, left out of the client metrics.
+ */
+export function createInstrumentations(
+  enabled: ReadonlySet<InstrumentationName>,
+  cache: CacheRecorder,
+  traces: boolean,
+  ownExports: readonly URL[] = [],
+): Instrumentation[] {
+  const ignoreOutgoingRequestHook = ownExports.length > 0 ? isRequestTo(ownExports) : undefined;
   const all: Record<Exclude<InstrumentationName, 'process'>, () => Instrumentation[]> = {
-    http: () => [new HttpInstrumentation({ disableIncomingRequestInstrumentation: !traces })],
+    http: () => [new HttpInstrumentation({ disableIncomingRequestInstrumentation: !traces, ignoreOutgoingRequestHook })],
     undici: () => [new UndiciInstrumentation()],
     koa: () => [new KoaRouteInstrumentation()],
     pg: () => [withoutOwnMetrics(new PgInstrumentation({ requireParentSpan: false, ignoreConnectSpans: true })), new PgPoolMetricsInstrumentation()],

@@ -108,6 +108,9 @@ it('two agents push OTLP to one collector; /metrics has both, labelled job/insta
     for (const line of lines) expect(line).toContain(`instance="${service.instance}"`);
   }
 
+  // The agents' own pushes to the collector are not their apps' outgoing requests.
+  expect(text).not.toContain(`server_port="${OTLP_PORT}"`);
+
   const promtool = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   expect(promtool.trim()).toBe('');
 });
