@@ -14,7 +14,7 @@ import type { TimeSlicer } from './time-slicer.js';
 
 const DAY_MS = 86_400_000;
 /** Bucket rows per store transaction: small enough to be a short slice, large enough to amortize the commit. */
-const FLUSH_CHUNK = 1000;
+const FLUSH_CHUNK = 100;
 const SEASONS: ReadonlyArray<{ season: Season; ms: number }> = [
   { season: 'weekly', ms: 7 * DAY_MS },
   { season: 'daily', ms: DAY_MS },
