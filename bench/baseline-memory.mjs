@@ -3,7 +3,8 @@
 // buckets (7d/1h, the defaults) for 1,000 and 10,000 series, state in a SQLite file. Each size runs in
 // its own process so RSS is its own. Two batches per simulated hour: one just after the hour (closes
 // the previous bucket for every series: store writes, expiry, seasonality) and one mid-hour (the
-// steady path). Target: 10k series within 256 MB RSS. Needs `npm run build`.
+// steady path). Target: 10k series within 256 MB RSS. The longest stall is the longest the event loop
+// was blocked (the processor gives it back every few ms). Needs `npm run build`.
 //
 //   node bench/baseline-memory.mjs [--sizes 1000,10000] [--days 7] [--max-old-space MB]
 //
@@ -15,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createNoopMeter } from '@opentelemetry/api';
 import { AggregationTemporality, AggregationType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -74,6 +76,9 @@ async function child(series, days) {
   ] }] }] };
   const closing = [];
   const steady = [];
+  // The longest the event loop was blocked during batches: what an embedding app's requests would wait.
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
   for (let h = 0; h < days * 24 + 2; h++) {
     for (const [offset, times] of [[60_000, closing], [30 * 60_000, steady]]) {
       now = Date.UTC(2026, 0, 1) + h * HOUR + offset;
@@ -86,6 +91,7 @@ async function child(series, days) {
       times.push(performance.now() - t0);
     }
   }
+  stalls.disable();
   globalThis.gc?.();
   const { rss, heapUsed, external } = process.memoryUsage();
   // Check the work was done: every series published a ready baseline over the whole period.
@@ -96,7 +102,7 @@ async function child(series, days) {
   closing.sort((a, b) => a - b);
   steady.sort((a, b) => a - b);
   process.stdout.write(JSON.stringify({ series, ready, samples, rssMB: rss / 2 ** 20, heapMB: heapUsed / 2 ** 20, externalMB: external / 2 ** 20,
-    closingMedianMs: quantileOf(closing, 0.5), closingP95Ms: quantileOf(closing, 0.95), steadyMedianMs: quantileOf(steady, 0.5), steadyP95Ms: quantileOf(steady, 0.95) }));
+    closingMedianMs: quantileOf(closing, 0.5), closingP95Ms: quantileOf(closing, 0.95), steadyMedianMs: quantileOf(steady, 0.5), steadyP95Ms: quantileOf(steady, 0.95), longestStallMs: stalls.max / 1e6 }));
 }
 
 if (values.child) {
@@ -106,7 +112,7 @@ if (values.child) {
   console.log(`baseline processor, ${values.days}d of 1h buckets, exponential histograms, SQLite store`);
   const heapFlag = values['max-old-space'] ? [`--max-old-space-size=${values['max-old-space']}`] : [];
   if (heapFlag.length > 0) console.log(`measured process run with ${heapFlag[0]}`);
-  console.log('series   RSS MB   heap used MB   steady batch ms (median / p95)   hour-closing batch ms (median / p95)   ms per 1k series (steady)   ready');
+  console.log('series   RSS MB   heap used MB   steady batch ms (median / p95)   hour-closing batch ms (median / p95)   longest stall ms   ms per 1k series (steady)   ready');
   for (const size of values.sizes.split(',').map(Number)) {
     const r = spawnSync(process.execPath, ['--expose-gc', ...heapFlag, self, '--child', String(size), '--days', values.days], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
@@ -115,7 +121,7 @@ if (values.child) {
     }
     const m = JSON.parse(r.stdout);
     console.log(
-      `${String(m.series).padEnd(8)} ${m.rssMB.toFixed(0).padStart(6)}   ${m.heapMB.toFixed(0).padStart(12)}   ${m.steadyMedianMs.toFixed(1).padStart(10)} / ${m.steadyP95Ms.toFixed(1).padEnd(18)} ${m.closingMedianMs.toFixed(1).padStart(14)} / ${m.closingP95Ms.toFixed(1).padEnd(22)} ${(m.steadyMedianMs / (m.series / 1000)).toFixed(2).padStart(10)}   ${m.ready}/${m.series} (${m.samples} samples each)`,
+      `${String(m.series).padEnd(8)} ${m.rssMB.toFixed(0).padStart(6)}   ${m.heapMB.toFixed(0).padStart(12)}   ${m.steadyMedianMs.toFixed(1).padStart(10)} / ${m.steadyP95Ms.toFixed(1).padEnd(18)} ${m.closingMedianMs.toFixed(1).padStart(14)} / ${m.closingP95Ms.toFixed(1).padEnd(22)} ${m.longestStallMs.toFixed(0).padStart(16)}   ${(m.steadyMedianMs / (m.series / 1000)).toFixed(2).padStart(10)}   ${m.ready}/${m.series} (${m.samples} samples each)`,
     );
     if (m.ready !== m.series) {
       console.error('not every series became ready: the bench did not do its work');
