@@ -29,6 +29,16 @@ function temporalityOf(t: AggregationTemporality): Temporality {
   return t === AggregationTemporality.DELTA ? 'delta' : 'cumulative';
 }
 
+/** The fields every point carries, whatever its kind. */
+function pointBase(p: { attributes: OtelAttributes; startTime: HrTime; endTime: HrTime }) {
+  return { attributes: toAttributes(p.attributes), startTimeMs: hrTimeToMs(p.startTime), timeMs: hrTimeToMs(p.endTime) };
+}
+
+/** Count, sum and extremes, shared by explicit-bucket and exponential histogram points. */
+function histogramTotals(v: { count: number; sum?: number; min?: number; max?: number }) {
+  return { count: v.count, sum: v.sum ?? 0, min: v.min, max: v.max };
+}
+
 function convertMetric(m: MetricData): Metric {
   const base = { name: m.descriptor.name, description: m.descriptor.description, unit: m.descriptor.unit };
   switch (m.dataPointType) {
@@ -36,12 +46,7 @@ function convertMetric(m: MetricData): Metric {
       return {
         ...base,
         kind: 'gauge',
-        points: m.dataPoints.map((p) => ({
-          attributes: toAttributes(p.attributes),
-          startTimeMs: hrTimeToMs(p.startTime),
-          timeMs: hrTimeToMs(p.endTime),
-          value: p.value,
-        })),
+        points: m.dataPoints.map((p) => ({ ...pointBase(p), value: p.value })),
       };
     case DataPointType.SUM:
       return {
@@ -49,12 +54,7 @@ function convertMetric(m: MetricData): Metric {
         kind: 'sum',
         temporality: temporalityOf(m.aggregationTemporality),
         monotonic: m.isMonotonic,
-        points: m.dataPoints.map((p) => ({
-          attributes: toAttributes(p.attributes),
-          startTimeMs: hrTimeToMs(p.startTime),
-          timeMs: hrTimeToMs(p.endTime),
-          value: p.value,
-        })),
+        points: m.dataPoints.map((p) => ({ ...pointBase(p), value: p.value })),
       };
     case DataPointType.HISTOGRAM:
       return {
@@ -62,13 +62,8 @@ function convertMetric(m: MetricData): Metric {
         kind: 'histogram',
         temporality: temporalityOf(m.aggregationTemporality),
         points: m.dataPoints.map((p) => ({
-          attributes: toAttributes(p.attributes),
-          startTimeMs: hrTimeToMs(p.startTime),
-          timeMs: hrTimeToMs(p.endTime),
-          count: p.value.count,
-          sum: p.value.sum ?? 0,
-          min: p.value.min,
-          max: p.value.max,
+          ...pointBase(p),
+          ...histogramTotals(p.value),
           bounds: p.value.buckets.boundaries.slice(),
           bucketCounts: p.value.buckets.counts.slice(),
         })),
@@ -79,13 +74,8 @@ function convertMetric(m: MetricData): Metric {
         kind: 'exponential_histogram',
         temporality: temporalityOf(m.aggregationTemporality),
         points: m.dataPoints.map((p) => ({
-          attributes: toAttributes(p.attributes),
-          startTimeMs: hrTimeToMs(p.startTime),
-          timeMs: hrTimeToMs(p.endTime),
-          count: p.value.count,
-          sum: p.value.sum ?? 0,
-          min: p.value.min,
-          max: p.value.max,
+          ...pointBase(p),
+          ...histogramTotals(p.value),
           scale: p.value.scale,
           zeroCount: p.value.zeroCount,
           positive: { offset: p.value.positive.offset, bucketCounts: p.value.positive.bucketCounts.slice() },
