@@ -1,12 +1,12 @@
 // Serves every series the pipeline delivered on an HTTP endpoint in Prometheus text format. A scrape
 // renders what the store holds; the work per batch is only updating the store.
 
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Counter } from '@opentelemetry/api';
 import type { ComponentSettings, Exporter } from '../../pipeline/component.js';
 import { parseDuration } from '../../pipeline/duration.js';
 import type { MetricBatch } from '../../pipeline/model.js';
-import { closeServer, endpointUrl, listenOn, portOf } from '../http-endpoint.js';
+import { HttpEndpoint } from '../http-endpoint.js';
 import type { PrometheusExporterConfig } from './config.js';
 import { SeriesStore, type DropReason } from './internal/series-store.js';
 import { CONTENT_TYPE } from './internal/text-format.js';
@@ -16,13 +16,14 @@ export class PrometheusExporter implements Exporter {
   private readonly stalenessMs: number;
   private readonly dropped: Counter;
   private readonly loggedDrops = new Set<DropReason>();
-  private server: Server | undefined;
+  private readonly http: HttpEndpoint;
   private lastExpiryMs = 0;
 
   constructor(
     private readonly settings: ComponentSettings,
     private readonly config: PrometheusExporterConfig,
   ) {
+    this.http = new HttpEndpoint(config.endpoint, config.path, (req, res) => this.handle(req, res));
     this.stalenessMs = parseDuration(config.staleness) ?? 300_000;
     this.dropped = settings.meter.createCounter('iora.pipeline.points.dropped', {
       description: 'Points or series a component dropped (caps, invalid data, failed exports)',
@@ -34,19 +35,15 @@ export class PrometheusExporter implements Exporter {
 
   /** The port actually listened on (useful with port 0); undefined before start. */
   get port(): number | undefined {
-    return portOf(this.server);
+    return this.http.port;
   }
 
   async start(): Promise<void> {
-    if (this.server) return;
-    this.server = await listenOn(this.config.endpoint, (req, res) => this.handle(req, res));
-    this.settings.logger.info({ endpoint: endpointUrl(this.config.endpoint, this.server, this.config.path) }, 'prometheus exporter listening');
+    await this.http.start(this.settings.logger, 'prometheus exporter');
   }
 
   async shutdown(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    await closeServer(server);
+    await this.http.shutdown();
   }
 
   async consume(batch: MetricBatch): Promise<void> {

@@ -1,11 +1,11 @@
 // Serves the status page (HTML) and its data (JSON) from what the pipeline delivers: the spec's
 // performance dashboard for a laptop or a quick look, without Grafana.
 
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ComponentSettings, Exporter } from '../../pipeline/component.js';
 import { parseDuration } from '../../pipeline/duration.js';
 import type { MetricBatch } from '../../pipeline/model.js';
-import { closeServer, endpointUrl, listenOn, portOf } from '../http-endpoint.js';
+import { HttpEndpoint } from '../http-endpoint.js';
 import { StatusBoard, type StatusSnapshot } from './board.js';
 import type { StatusExporterConfig } from './config.js';
 import { renderStatusPage } from './page.js';
@@ -14,12 +14,13 @@ export class StatusExporter implements Exporter {
   private readonly board: StatusBoard;
   private readonly refreshSeconds: number;
   private readonly jsonPath: string;
-  private server: Server | undefined;
+  private readonly http: HttpEndpoint;
 
   constructor(
     private readonly settings: ComponentSettings,
     private readonly config: StatusExporterConfig,
   ) {
+    this.http = new HttpEndpoint(config.endpoint, config.path, (req, res) => this.handle(req, res));
     this.board = new StatusBoard({
       stalenessMs: parseDuration(config.staleness) ?? 300_000,
       history: config.history,
@@ -31,19 +32,15 @@ export class StatusExporter implements Exporter {
 
   /** The port actually listened on (useful with port 0); undefined before start. */
   get port(): number | undefined {
-    return portOf(this.server);
+    return this.http.port;
   }
 
   async start(): Promise<void> {
-    if (this.server) return;
-    this.server = await listenOn(this.config.endpoint, (req, res) => this.handle(req, res));
-    this.settings.logger.info({ endpoint: endpointUrl(this.config.endpoint, this.server, this.config.path) }, 'status page listening');
+    await this.http.start(this.settings.logger, 'status page');
   }
 
   async shutdown(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    await closeServer(server);
+    await this.http.shutdown();
   }
 
   async consume(batch: MetricBatch): Promise<void> {
