@@ -1,9 +1,11 @@
 // mysql2 pool metrics, which instrumentation-mysql2 does not record: the wait for a connection
 // (`db.client.connection.wait_time`, from getConnection's call to its callback, covering pool.query too)
-// and the usage gauges idle/used/max/pending, read from each live pool when metrics are collected.
+// and the usage gauges idle/used/max/pending (pool-instruments.ts), read from each live pool when metrics
+// are collected.
 
-import type { Attributes, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
+import type { Attributes, Histogram } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
+import { createPoolInstruments, type PoolState } from './pool-instruments.js';
 
 interface Mysql2Pool {
   _closed?: boolean;
@@ -32,31 +34,17 @@ export class Mysql2PoolInstrumentation extends InstrumentationBase {
   }
 
   protected override _updateMetricInstruments(): void {
-    const meter: Meter = this.meter;
-    this.waitTime = meter.createHistogram('db.client.connection.wait_time', {
-      description: 'Time it took to obtain an open connection from the pool',
-      unit: 's',
-    });
-    const usage = meter.createObservableUpDownCounter('db.client.connection.count', {
-      description: 'Connections in the pool by state (idle, used)',
-      unit: '{connection}',
-    });
-    const max = meter.createObservableUpDownCounter('db.client.connection.max', { unit: '{connection}' });
-    const pending = meter.createObservableUpDownCounter('db.client.connection.pending_requests', { unit: '{request}' });
-    usage.addCallback((r) => this.observe(r, (p, a) => {
-      const all = p._allConnections?.length ?? 0;
-      const idle = p._freeConnections?.length ?? 0;
-      r.observe(idle, { ...a, 'db.client.connection.state': 'idle' });
-      r.observe(all - idle, { ...a, 'db.client.connection.state': 'used' });
-    }));
-    max.addCallback((r) => this.observe(r, (p, a) => r.observe(p.config?.connectionLimit ?? 0, a)));
-    pending.addCallback((r) => this.observe(r, (p, a) => r.observe(p._connectionQueue?.length ?? 0, a)));
+    this.waitTime = createPoolInstruments(this.meter, (each) => this.eachPool(each));
   }
 
-  private observe(_r: ObservableResult, each: (pool: TrackedPool, attrs: Attributes) => void): void {
+  private eachPool(each: (state: PoolState, attrs: Attributes) => void): void {
     for (const pool of this.pools) {
       if (pool._closed) this.pools.delete(pool);
-      else if (pool[poolAttributes]) each(pool, pool[poolAttributes]);
+      else if (pool[poolAttributes]) {
+        const idle = pool._freeConnections?.length ?? 0;
+        const used = (pool._allConnections?.length ?? 0) - idle;
+        each({ idle, used, max: pool.config?.connectionLimit ?? 0, pending: pool._connectionQueue?.length ?? 0 }, pool[poolAttributes]);
+      }
     }
   }
 

@@ -4,11 +4,12 @@
 // as synchronous up/down counters updated on every acquire and release — six attribute-hashed records per
 // query, most adding 0 — and records its own duration histogram that iora replaces (span-metrics.ts);
 // `withoutOwnMetrics` turns both off. The wait is timed here rather than from instrumentation-pg's
-// `pg-pool.connect` span (turned off with ignoreConnectSpans): one span per query less. Same names and
-// attributes as instrumentation-pg's, so dashboards and the validate processor read them unchanged.
+// `pg-pool.connect` span (turned off with ignoreConnectSpans): one span per query less. The instruments
+// (pool-instruments.ts) have instrumentation-pg's names and attributes, so dashboards read them unchanged.
 
-import { createNoopMeter, type Attributes, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, type Attributes, type Histogram, type MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type Instrumentation } from '@opentelemetry/instrumentation';
+import { createPoolInstruments, type PoolState } from './pool-instruments.js';
 
 interface PgPool {
   ending?: boolean;
@@ -38,38 +39,16 @@ export class PgPoolMetricsInstrumentation extends InstrumentationBase {
   }
 
   protected override _updateMetricInstruments(): void {
-    const meter: Meter = this.meter;
-    this.waitTime = meter.createHistogram('db.client.connection.wait_time', {
-      description: 'Time it took to obtain an open connection from the pool',
-      unit: 's',
-    });
-    const usage = meter.createObservableUpDownCounter('db.client.connection.count', {
-      description: 'The number of connections that are currently in state described by the state attribute',
-      unit: '{connection}',
-    });
-    const max = meter.createObservableUpDownCounter('db.client.connection.max', {
-      description: 'The maximum number of open connections allowed',
-      unit: '{connection}',
-    });
-    const pending = meter.createObservableUpDownCounter('db.client.connection.pending_requests', {
-      description: 'The number of current pending requests for an open connection',
-      unit: '{request}',
-    });
-    usage.addCallback((r) =>
-      this.eachPool((pool, a) => {
-        const idle = pool.idleCount;
-        r.observe(pool.totalCount - idle, { ...a, 'db.client.connection.state': 'used' });
-        r.observe(idle, { ...a, 'db.client.connection.state': 'idle' });
-      }),
-    );
-    max.addCallback((r) => this.eachPool((pool, a) => r.observe(Number(pool.options?.max ?? 10), a)));
-    pending.addCallback((r) => this.eachPool((pool, a) => r.observe(pool.waitingCount, a)));
+    this.waitTime = createPoolInstruments(this.meter, (each) => this.eachPool(each));
   }
 
-  private eachPool(each: (pool: TrackedPool, attrs: Attributes) => void): void {
+  private eachPool(each: (state: PoolState, attrs: Attributes) => void): void {
     for (const pool of this.pools) {
       if (pool.ending) this.pools.delete(pool);
-      else if (pool[poolAttributes]) each(pool, pool[poolAttributes]);
+      else if (pool[poolAttributes]) {
+        const idle = pool.idleCount;
+        each({ idle, used: pool.totalCount - idle, max: Number(pool.options?.max ?? 10), pending: pool.waitingCount }, pool[poolAttributes]);
+      }
     }
   }
 
