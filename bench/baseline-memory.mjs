@@ -91,6 +91,8 @@ async function child(series, days) {
       times.push(performance.now() - t0);
       // Batches arrive from I/O: the loop turns between them (and the stall monitor gets its sample).
       await new Promise((resolve) => setImmediate(resolve));
+      // Batches arrive from I/O: the loop turns between them (and the stall monitor gets its sample).
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   stalls.disable();
