@@ -3,8 +3,10 @@
 // it exports over OTLP/HTTP JSON (collector mode), keeping the latest cumulative point of every series.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -143,7 +145,8 @@ export function spawnApp(app: string, preload: 'import' | 'require' | 'none', en
 export async function spawnCommand(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<RunningApp> {
   const child = spawn(command, args, {
     cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env },
+    // Each app learns into its own state file, never the repo's working directory or another test's.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', IORA_STATE_DB: path.join(mkdtempSync(path.join(tmpdir(), 'iora-app-state-')), 'state.db'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stop() also ends what it spawned (npm → sh → node)
   });
