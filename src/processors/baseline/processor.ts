@@ -206,12 +206,14 @@ export class BaselineStep implements ProcessorStep {
   }
 
   /**
-   * Once per bucket: expire old buckets everywhere, forget streams silent for a whole bucket (their window
-   * is long empty; a live agent exports every few seconds) and series silent for a whole period.
+   * Once per bucket: expire old buckets everywhere, and forget streams and series silent for a whole
+   * period. A stream's last cumulative point must outlive any gap between an agent's exports (60 s by
+   * default, often a bucket or more): a stream forgotten in between comes back as a first point spanning
+   * the agent's whole lifetime, which counts as history of unknown age, and nothing is learned from it.
    */
   private async sweep(learner: Learner, nowMs: number): Promise<void> {
     for (const [key, stream] of this.streams) {
-      if (stream.lastSeenMs <= nowMs - this.cfg.bucketMs) {
+      if (stream.lastSeenMs <= nowMs - this.cfg.periodMs) {
         this.streams.delete(key);
         this.limiter.release(stream.series.meta.metric);
       }
