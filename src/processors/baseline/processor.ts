@@ -3,8 +3,8 @@
 // period from time-bucketed sketches, with rank-based confidence bounds, readiness and seasonality),
 // all published as derived gauges beside the source in the batch.
 //
-// Learning is deferred by one evaluation: a window's deltas are absorbed at the next batch, unless the
-// regression processor (which runs after this one) has quarantined the series meanwhile, so a regression
+// Learning is deferred by a window: a delta is absorbed once it has left the evaluation window, unless the
+// regression processor (which runs after this one) has quarantined its stream meanwhile, so a regression
 // in progress does not teach the baseline that slow is normal.
 
 import type { ComponentSettings } from '../../pipeline/component.js';
@@ -159,7 +159,7 @@ export class BaselineStep implements ProcessorStep {
     if (!learner || !this.store) return;
     const nowMs = this.settings.clock.now();
     // Keep what was learned so far, the current buckets included: a restart must not lose them.
-    this.absorbPending(learner, nowMs);
+    this.absorbPending(learner, nowMs, true);
     for (const state of this.withOpen) learner.closeDue(state, nowMs, true);
     this.withOpen.clear();
     await learner.flush(nowMs, false);
@@ -195,14 +195,25 @@ export class BaselineStep implements ProcessorStep {
     return out;
   }
 
-  private absorbPending(learner: Learner, nowMs: number): void {
+  /**
+   * Learns the deltas that have left the evaluation window (all of them at shutdown), unless their stream
+   * is held by then. Until a delta has left the window, every window the regression processor judged
+   * held it: a slowdown takes a few of a window's collections to stand out, and a delta learned earlier
+   * (or by a batch that ran before the regression processor saw this one) would be learned as normal.
+   */
+  private absorbPending(learner: Learner, nowMs: number, all = false): void {
     const quarantine = this.settings.host.quarantine;
+    const leftWindow = nowMs - this.cfg.windowMs;
     for (const state of this.withPending) {
-      for (const delta of state.pending) if (!quarantine.isHeld(delta.streamKey, nowMs)) learner.absorb(state, delta, nowMs);
+      let kept = 0;
+      for (const delta of state.pending) {
+        if (!all && delta.timeMs > leftWindow) state.pending[kept++] = delta;
+        else if (!quarantine.isHeld(delta.streamKey, nowMs)) learner.absorb(state, delta, nowMs);
+      }
+      state.pending.length = kept;
       if (state.open.size > 0) this.withOpen.add(state);
-      state.pending = [];
+      if (kept === 0) this.withPending.delete(state);
     }
-    this.withPending.clear();
   }
 
   /**

@@ -72,7 +72,7 @@ export class SeriesState {
   baseline: Dist | undefined;
   /** Buckets still filling, by start. */
   readonly open = new Map<number, Dist>();
-  /** Deltas of the last evaluation, learned at the next one unless their stream is quarantined by then. */
+  /** Deltas still inside the evaluation window, learned once they leave it unless their stream is quarantined by then. */
   pending: PendingDelta[] = [];
   seasonality: Partial<Record<Season, Seasonality>> = {};
   view: BaselineView | undefined;
