@@ -18,6 +18,7 @@ import { createDefaultConfig as regressionDefaults, type RegressionConfig } from
 import { regressionFactory } from '../../../src/processors/regression/factory.js';
 import { normalQuantile, quantileRankInterval, sortedQuantile } from '../../../src/stats/index.js';
 import { batchOf, type SeriesInput } from './derived-batch.js';
+import { seededRandom } from '../../stats/random.js';
 
 export interface SimulationOptions {
   series: number;
@@ -39,17 +40,8 @@ export interface SimulationResult {
   byAlertname: Record<string, number>;
 }
 
-/** mulberry32: small, fast, reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the statistics tests use: reproducible runs. */
+export const prng = seededRandom;
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
