@@ -59,6 +59,19 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
+/** Makes the next consume() wait until the returned release function is called. */
+function blockDownstream(h: Harness): { entered: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let signalEntered!: () => void;
+  const entered = new Promise<void>((r) => (signalEntered = r));
+  const gate = new Promise<void>((r) => (release = r));
+  h.consumer.behaviour = async () => {
+    signalEntered();
+    await gate;
+  };
+  return { entered, release };
+}
+
 /** The server is still healthy: a valid request is accepted and delivered. */
 async function expectStillServing(h: Harness = harness, headers: Record<string, string> = {}): Promise<void> {
   const before = h.consumer.batches.length;
@@ -248,19 +261,6 @@ describe('bearer token', () => {
 });
 
 describe('overload and downstream failures', () => {
-  /** Makes the next consume() wait until the returned release function is called. */
-  function blockDownstream(h: Harness): { entered: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let signalEntered!: () => void;
-    const entered = new Promise<void>((r) => (signalEntered = r));
-    const gate = new Promise<void>((r) => (release = r));
-    h.consumer.behaviour = async () => {
-      signalEntered();
-      await gate;
-    };
-    return { entered, release };
-  }
-
   it('429 with Retry-After when the queue is full, 503 when a request waited too long', async () => {
     const full = await startReceiver({ max_concurrent_requests: 1, max_queued_requests: 0, retry_after: '2500ms' });
     const impatient = await startReceiver({ max_concurrent_requests: 1, max_queued_requests: 5, max_queue_wait: '0s' });
@@ -387,15 +387,9 @@ describe('slow and departing clients', () => {
   it('a client that disconnects while queued does not keep its slot', async () => {
     const h = await startReceiver({ max_concurrent_requests: 1, max_queue_wait: '30s' });
     try {
-      let release!: () => void;
-      let entered!: () => void;
-      const inPipeline = new Promise<void>((r) => (entered = r));
-      h.consumer.behaviour = async () => {
-        entered();
-        await new Promise<void>((r) => (release = r));
-      };
+      const { entered, release } = blockDownstream(h);
       const first = post(h.url, { 'Content-Type': PROTOBUF }, protobufBody);
-      await inPipeline;
+      await entered;
       const { port } = new URL(h.url);
       await new Promise<void>((resolve) => {
         const socket = connect(Number(port), '127.0.0.1', () => {
@@ -417,15 +411,9 @@ describe('slow and departing clients', () => {
 
   it('shutdown lets a request already in the pipeline finish, then refuses new connections', async () => {
     const h = await startReceiver();
-    let release!: () => void;
-    let entered!: () => void;
-    const inPipeline = new Promise<void>((r) => (entered = r));
-    h.consumer.behaviour = async () => {
-      entered();
-      await new Promise<void>((r) => (release = r));
-    };
+    const { entered, release } = blockDownstream(h);
     const reply = post(h.url, { 'Content-Type': PROTOBUF }, protobufBody);
-    await inPipeline;
+    await entered;
     const closed = h.close();
     release();
     expect((await reply).status).toBe(200);
