@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { deployDir, runTool, until } from './tools.js';
+import { deployDir, runTool, stopProcess, until } from './tools.js';
 
 const ALERTMANAGER_PORT = 20110;
 
@@ -113,8 +113,8 @@ describe('deploy/alertmanager.yml in a real Alertmanager', () => {
     await until('Alertmanager listening', () => (/listening/i.test(log) ? true : undefined), 15_000);
   });
 
-  afterAll(() => {
-    alertmanager?.kill();
+  afterAll(async () => {
+    await stopProcess(alertmanager);
     sink?.server.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

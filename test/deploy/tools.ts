@@ -1,7 +1,7 @@
 // Runs the Debian Prometheus/Alertmanager command-line tools on the files in deploy/ and reports what
 // they printed, so a failing check shows the tool's own explanation.
 
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,4 +33,12 @@ export async function until<T>(what: string, probe: () => T | undefined, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Ends a spawned server and resolves once it has exited, so its data directory can be removed. */
+export function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
 }

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { stopProcess } from '../deploy/tools.js';
 
 export interface Sample {
   metric: Record<string, string>;
@@ -69,7 +70,8 @@ export class PrometheusServer {
     return this.api<string[]>(`label/${encodeURIComponent(label)}/values`, match === undefined ? {} : { 'match[]': match });
   }
 
-  stop(): void {
-    if (this.child.exitCode === null) this.child.kill();
+  /** Resolves once Prometheus has exited, so its data directory can be removed. */
+  stop(): Promise<void> {
+    return stopProcess(this.child);
   }
 }

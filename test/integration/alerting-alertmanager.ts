@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess } from '../deploy/tools.js';
 
 export interface AlertmanagerOptions {
   port: number;
@@ -67,11 +68,7 @@ export class RealAlertmanager {
   async stop(): Promise<void> {
     const child = this.process;
     this.process = undefined;
-    if (child !== undefined && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(child);
   }
 
   /** Stops it and removes its storage. */

@@ -25,10 +25,11 @@ describe('iora bench with the target under the agent', () => {
       OTEL_SERVICE_NAME: 'bench-under-agent',
       TABLE_SUFFIX: 'bench',
     });
-    // The agent's /metrics comes up once its pipeline has started, a moment after the app listens.
+    // The agent's /metrics comes up once its pipeline has started, a moment after the app listens, and
+    // holds the process metrics from its first export on: the bench's "before" scrape needs them.
     for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`).then((r) => r.ok, () => false);
-      if (up) break;
+      const text = await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+      if (text.includes('v8js_memory_heap_used')) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   });

@@ -240,8 +240,8 @@ describe('dashboards against a real Prometheus scraping a real app under the age
     );
   }, 120_000);
 
-  afterAll(() => {
-    prometheus?.stop();
+  afterAll(async () => {
+    await prometheus?.stop();
     app?.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
