@@ -12,7 +12,7 @@
 // can cap the heap with --max-old-space-size, which --max-old-space passes to the measured process.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,13 @@ async function sketchPool() {
   return sdkToBatch(resourceMetrics).resourceMetrics[0].scopes[0].metrics[0].points;
 }
 
+/** The process's highest RSS so far (the kernel's high-water mark): what a memory limit has to allow. */
+function peakRss() {
+  const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (hwm === null) throw new Error('no VmHWM in /proc/self/status');
+  return Number(hwm[1]) * 1024;
+}
+
 function quantileOf(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
@@ -69,11 +76,15 @@ async function child(series, days) {
   let last;
   const processor = baselineFactory.create(settings, config, { consume: async (b) => void (last = b) });
   await processor.start();
-  // Built outside the timed part: one batch object whose point times are moved forward each step.
-  const points = Array.from({ length: series }, (_, i) => ({ ...pool[i % pool.length], attributes: { 'http.route': `/r/${i}`, 'http.request.method': 'GET' } }));
-  const batch = { resourceMetrics: [{ resource: { 'service.name': 'bench' }, scopes: [{ scope: { name: 'bench' }, metrics: [
-    { name: 'http.server.request.duration', description: '', unit: 's', kind: 'exponential_histogram', temporality: 'delta', points },
-  ] }] }] };
+  // Every batch is new objects, as the OTLP receiver decodes them: what the processor keeps of a batch
+  // (window, pending deltas) costs memory the way it would in a collector.
+  const batchAt = (timeMs) => ({ resourceMetrics: [{ resource: { 'service.name': 'bench' }, scopes: [{ scope: { name: 'bench' }, metrics: [
+    { name: 'http.server.request.duration', description: '', unit: 's', kind: 'exponential_histogram', temporality: 'delta', points: Array.from({ length: series }, (_, i) => {
+      const p = pool[i % pool.length];
+      return { ...p, positive: { offset: p.positive.offset, bucketCounts: p.positive.bucketCounts.slice() }, negative: { offset: 0, bucketCounts: [] },
+        attributes: { 'http.route': `/r/${i}`, 'http.request.method': 'GET' }, startTimeMs: timeMs - 60_000, timeMs };
+    }) },
+  ] }] }] });
   const closing = [];
   const steady = [];
   // The longest the event loop was blocked during batches: what an embedding app's requests would wait.
@@ -82,22 +93,18 @@ async function child(series, days) {
   for (let h = 0; h < days * 24 + 2; h++) {
     for (const [offset, times] of [[60_000, closing], [30 * 60_000, steady]]) {
       now = Date.UTC(2026, 0, 1) + h * HOUR + offset;
-      for (const p of points) {
-        p.startTimeMs = now - 60_000;
-        p.timeMs = now;
-      }
+      const batch = batchAt(now);
       const t0 = performance.now();
       await processor.consume(batch);
       times.push(performance.now() - t0);
       // Batches arrive from I/O: the loop turns between them (and the stall monitor gets its sample).
       await new Promise((resolve) => setImmediate(resolve));
-      // Batches arrive from I/O: the loop turns between them (and the stall monitor gets its sample).
-      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   stalls.disable();
+  const rssEnd = process.memoryUsage.rss();
   globalThis.gc?.();
-  const { rss, heapUsed, external } = process.memoryUsage();
+  const { heapUsed, external } = process.memoryUsage();
   // Check the work was done: every series published a ready baseline over the whole period.
   const ready = last.resourceMetrics[0].scopes.at(-1).metrics.find((m) => m.name === 'iora_baseline_ready').points.filter((p) => p.value === 1).length;
   const samples = last.resourceMetrics[0].scopes.at(-1).metrics.find((m) => m.name === 'iora_baseline_samples').points[0].value;
@@ -105,7 +112,7 @@ async function child(series, days) {
   rmSync(dir, { recursive: true, force: true });
   closing.sort((a, b) => a - b);
   steady.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ series, ready, samples, rssMB: rss / 2 ** 20, heapMB: heapUsed / 2 ** 20, externalMB: external / 2 ** 20,
+  process.stdout.write(JSON.stringify({ series, ready, samples, rssPeakMB: peakRss() / 2 ** 20, rssEndMB: rssEnd / 2 ** 20, heapMB: heapUsed / 2 ** 20, externalMB: external / 2 ** 20,
     closingMedianMs: quantileOf(closing, 0.5), closingP95Ms: quantileOf(closing, 0.95), steadyMedianMs: quantileOf(steady, 0.5), steadyP95Ms: quantileOf(steady, 0.95), longestStallMs: stalls.max / 1e6 }));
 }
 
@@ -116,7 +123,7 @@ if (values.child) {
   console.log(`baseline processor, ${values.days}d of 1h buckets, exponential histograms, SQLite store`);
   const heapFlag = values['max-old-space'] ? [`--max-old-space-size=${values['max-old-space']}`] : [];
   if (heapFlag.length > 0) console.log(`measured process run with ${heapFlag[0]}`);
-  console.log('series   RSS MB   heap used MB   steady batch ms (median / p95)   hour-closing batch ms (median / p95)   longest stall ms   ms per 1k series (steady)   ready');
+  console.log('series   RSS peak / end MB   heap used MB   steady batch ms (median / p95)   hour-closing batch ms (median / p95)   longest stall ms   ms per 1k series (steady)   ready');
   for (const size of values.sizes.split(',').map(Number)) {
     const r = spawnSync(process.execPath, ['--expose-gc', ...heapFlag, self, '--child', String(size), '--days', values.days], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
@@ -125,7 +132,7 @@ if (values.child) {
     }
     const m = JSON.parse(r.stdout);
     console.log(
-      `${String(m.series).padEnd(8)} ${m.rssMB.toFixed(0).padStart(6)}   ${m.heapMB.toFixed(0).padStart(12)}   ${m.steadyMedianMs.toFixed(1).padStart(10)} / ${m.steadyP95Ms.toFixed(1).padEnd(18)} ${m.closingMedianMs.toFixed(1).padStart(14)} / ${m.closingP95Ms.toFixed(1).padEnd(22)} ${m.longestStallMs.toFixed(0).padStart(16)}   ${(m.steadyMedianMs / (m.series / 1000)).toFixed(2).padStart(10)}   ${m.ready}/${m.series} (${m.samples} samples each)`,
+      `${String(m.series).padEnd(8)} ${m.rssPeakMB.toFixed(0).padStart(8)} / ${m.rssEndMB.toFixed(0).padEnd(6)}   ${m.heapMB.toFixed(0).padStart(12)}   ${m.steadyMedianMs.toFixed(1).padStart(10)} / ${m.steadyP95Ms.toFixed(1).padEnd(18)} ${m.closingMedianMs.toFixed(1).padStart(14)} / ${m.closingP95Ms.toFixed(1).padEnd(22)} ${m.longestStallMs.toFixed(0).padStart(16)}   ${(m.steadyMedianMs / (m.series / 1000)).toFixed(2).padStart(10)}   ${m.ready}/${m.series} (${m.samples} samples each)`,
     );
     if (m.ready !== m.series) {
       console.error('not every series became ready: the bench did not do its work');

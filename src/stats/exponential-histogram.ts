@@ -167,10 +167,9 @@ export function mergeSketchInto(a: ExpoSketch, b: ExpoSketch, maxBuckets = DEFAU
   a.zeroCount += b.zeroCount;
   const min = minOf(a.min, b.min);
   const max = maxOf(a.max, b.max);
-  if (min === undefined) delete a.min;
-  else a.min = min;
-  if (max === undefined) delete a.max;
-  else a.max = max;
+  // Assigned, not deleted: a delete turns the accumulator into a slow dictionary-mode object.
+  a.min = min;
+  a.max = max;
   return a;
 }
 

@@ -22,8 +22,9 @@ import { SeriesLimiter } from '../../pipeline/series-limiter.js';
 import { StateStore } from '../../store/state-store.js';
 import { resolve, type BaselineConfig, type BaselineSettings } from './config.js';
 import { DerivedMetrics } from './internal/derived.js';
-import { decodeDist, distCount, fromExplicit, fromExponential, mergeDist, quantile, subtractDist, type Dist } from './internal/distribution.js';
-import { Learner } from './internal/learner.js';
+import { extendLabels } from './internal/labels.js';
+import { decodeDist, distCount, encodeDist, fromExplicit, fromExponential, mergeDistInto, quantile, subtractDist, type Dist } from './internal/distribution.js';
+import { Learner, setBaseline } from './internal/learner.js';
 import { SeriesState, StreamState, type SeriesMeta } from './internal/series-state.js';
 import { SerialQueue, TimeSlicer } from './internal/time-slicer.js';
 
@@ -54,8 +55,7 @@ function serviceOf(resource: Attributes): Attributes {
 
 const SERVICE_IDENTITY_KEYS = ['service.namespace', 'service.name'] as const;
 
-function metaOf(service: Attributes, metric: HistogramLike, attributes: Attributes): SeriesMeta {
-  const promName = prometheusMetricName(metric);
+function metaOf(service: Attributes, metric: HistogramLike, promName: string, attributes: Attributes): SeriesMeta {
   const meta: SeriesMeta = { resource: service, metric: metric.name, labels: labelsOf(attributes, promName) };
   if (REQUEST_DURATION.test(metric.name)) {
     const status = Number(attributes[STATUS_ATTRIBUTE]);
@@ -89,6 +89,8 @@ export class BaselineStep implements ProcessorStep {
   private readonly withOpen = new Set<SeriesState>();
   private lastSweepBucket = NaN;
   private readonly newSeries: SeriesState[] = [];
+  /** Prometheus names by metric, so the series of a metric share one string (bounded like the series). */
+  private readonly promNames = new Map<string, string>();
   /** Batches run one at a time; each gives the event loop back every few ms (see TimeSlicer). */
   private readonly queue = new SerialQueue();
   private readonly slicer = new TimeSlicer();
@@ -131,16 +133,18 @@ export class BaselineStep implements ProcessorStep {
       this.series.set(row.seriesKey, new SeriesState(row.seriesKey, meta, this.bucketsPerPeriod, this.cfg.bucketMs, nowMs));
     }
     let newest = -Infinity;
+    const baselines = new Map<SeriesState, Dist>();
     for (const row of store.listBuckets(this.settings.id, nowMs - this.cfg.periodMs - this.cfg.bucketMs)) {
       const state = this.series.get(row.seriesKey);
       if (state === undefined) continue;
       try {
-        learner.restoreBucket(state, row.startMs, decodeDist(row.data));
+        baselines.set(state, learner.restoreBucket(state, baselines.get(state), row.startMs, decodeDist(row.data)));
       } catch {
         continue; // an undecodable bucket is skipped; the rest of the series still counts
       }
       newest = Math.max(newest, row.startMs);
     }
+    for (const [state, baseline] of baselines) setBaseline(state, baseline);
     for (const state of this.series.values()) {
       learner.expire(state, nowMs);
       if (Number.isFinite(newest)) learner.updateSeasonality(state, newest);
@@ -178,7 +182,7 @@ export class BaselineStep implements ProcessorStep {
     this.absorbPending(learner, nowMs);
     for (const state of this.withOpen) {
       learner.closeDue(state, nowMs);
-      if (state.open.size === 0) this.withOpen.delete(state);
+      if (state.open.length === 0) this.withOpen.delete(state);
       if (this.slicer.due) await this.slicer.yieldTurn();
     }
     const bucket = learner.bucketStart(nowMs);
@@ -208,10 +212,10 @@ export class BaselineStep implements ProcessorStep {
       let kept = 0;
       for (const delta of state.pending) {
         if (!all && delta.timeMs > leftWindow) state.pending[kept++] = delta;
-        else if (!quarantine.isHeld(delta.streamKey, nowMs)) learner.absorb(state, delta, nowMs);
+        else if (!quarantine.isHeld(delta.streamKey, nowMs)) learner.absorb(state, delta.timeMs, decodeDist(delta.bytes), nowMs);
       }
       state.pending.length = kept;
-      if (state.open.size > 0) this.withOpen.add(state);
+      if (state.open.length > 0) this.withOpen.add(state);
       if (kept === 0) this.withPending.delete(state);
     }
   }
@@ -231,7 +235,7 @@ export class BaselineStep implements ProcessorStep {
     }
     for (const [key, state] of this.series) {
       learner.expire(state, nowMs);
-      if (state.lastSeenMs <= nowMs - this.cfg.periodMs && state.ring.occupied === 0 && state.open.size === 0) {
+      if (state.lastSeenMs <= nowMs - this.cfg.periodMs && state.ring.occupied === 0 && state.open.length === 0) {
         this.series.delete(key);
         this.store?.deleteSeries(this.settings.id, key);
       }
@@ -261,8 +265,9 @@ export class BaselineStep implements ProcessorStep {
           stream.lastSeenMs = nowMs;
           state.lastSeenMs = nowMs;
           if (delta !== undefined && distCount(delta) > 0) {
-            stream.window.push({ timeMs: point.timeMs, dist: delta });
-            state.pending.push({ timeMs: point.timeMs, dist: delta, streamKey: stream.key });
+            const entry = { timeMs: point.timeMs, bytes: encodeDist(delta), streamKey: stream.key };
+            stream.window.push(entry);
+            state.pending.push(entry);
             this.withPending.add(state);
           }
           const windowCount = this.publishSeries(stream, learner, derived, nowMs);
@@ -296,13 +301,23 @@ export class BaselineStep implements ProcessorStep {
       return undefined;
     }
     if (state === undefined) {
-      state = new SeriesState(learningKey, metaOf(service, metric, attributes), this.bucketsPerPeriod, this.cfg.bucketMs, nowMs);
+      state = new SeriesState(learningKey, metaOf(service, metric, this.promName(metric), attributes), this.bucketsPerPeriod, this.cfg.bucketMs, nowMs);
       this.series.set(learningKey, state);
       this.newSeries.push(state);
     }
     const created = new StreamState(key, state, nowMs);
     this.streams.set(key, created);
     return created;
+  }
+
+  private promName(metric: HistogramLike): string {
+    const key = `${metric.name}\u0000${metric.unit}\u0000${metric.kind}`;
+    let name = this.promNames.get(key);
+    if (name === undefined) {
+      name = prometheusMetricName(metric);
+      this.promNames.set(key, name);
+    }
+    return name;
   }
 
   /**
@@ -316,10 +331,10 @@ export class BaselineStep implements ProcessorStep {
   private toDelta(state: StreamState, temporality: 'cumulative' | 'delta', startTimeMs: number, timeMs: number, dist: Dist): Dist | undefined {
     if (temporality === 'delta') return dist;
     const previous = state.cumulative;
-    state.cumulative = { startTimeMs, dist };
+    state.cumulative = { startTimeMs, count: distCount(dist), bytes: encodeDist(dist) };
     if (previous === undefined) return timeMs - startTimeMs <= this.cfg.bucketMs ? dist : undefined;
-    if (previous.startTimeMs !== startTimeMs || distCount(dist) < distCount(previous.dist)) return dist;
-    return subtractDist(dist, previous.dist) ?? dist;
+    if (previous.startTimeMs !== startTimeMs || distCount(dist) < previous.count) return dist;
+    return subtractDist(dist, decodeDist(previous.bytes)) ?? dist;
   }
 
   /** Publishes the stream's window and its series' baseline; returns the window's sample count. */
@@ -328,7 +343,10 @@ export class BaselineStep implements ProcessorStep {
     const windowStart = nowMs - this.cfg.windowMs;
     while (stream.window.length > 0 && stream.window[0]!.timeMs <= windowStart) stream.window.shift();
     let window: Dist | undefined;
-    for (const w of stream.window) window = window === undefined ? w.dist : (mergeDist(window, w.dist) ?? w.dist);
+    for (const w of stream.window) {
+      const dist = decodeDist(w.bytes);
+      window = window === undefined ? dist : (mergeDistInto(window, dist) ?? dist);
+    }
     const labels = state.meta.labels;
     const count = window === undefined ? 0 : distCount(window);
     derived.add('iora_window_count', labels, count);
@@ -343,12 +361,12 @@ export class BaselineStep implements ProcessorStep {
     if (view !== undefined) {
       const extra: Record<string, string> = view.season === undefined ? {} : { seasonal: view.season };
       for (const bq of view.quantiles) {
-        const ql = view.season === undefined ? this.qualified(state, bq.q, bq.bucketError) : { ...this.qualified(state, bq.q, bq.bucketError), ...extra };
+        const ql = view.season === undefined ? this.qualified(state, bq.q, bq.bucketError) : extendLabels(this.qualified(state, bq.q, bq.bucketError), extra);
         derived.add('iora_baseline_quantile', ql, bq.value);
         derived.add('iora_baseline_lower', ql, bq.lower);
         derived.add('iora_baseline_upper', ql, bq.upper);
       }
-      derived.add('iora_baseline_samples', view.season === undefined ? labels : { ...labels, ...extra }, view.samples);
+      derived.add('iora_baseline_samples', view.season === undefined ? labels : extendLabels(labels, extra), view.samples);
     }
     derived.add('iora_baseline_ready', labels, view?.ready ? 1 : 0);
     for (const [period, s] of Object.entries(state.seasonality)) derived.add('iora_baseline_seasonality', state.labelsWith('period', period), s.strength);
@@ -357,11 +375,12 @@ export class BaselineStep implements ProcessorStep {
 
   /** Labels of a quantile point; the common case (a sketch, no error label) is built once per series. */
   private qualified(state: SeriesState, q: number, bucketError: number | undefined): Record<string, string> {
-    if (bucketError !== undefined) return { ...state.meta.labels, quantile: formatQuantile(q), error: formatError(bucketError) };
-    let labels = state.quantileLabels.get(q);
+    if (bucketError !== undefined) return extendLabels(state.meta.labels, { quantile: formatQuantile(q), error: formatError(bucketError) });
+    const i = this.cfg.quantiles.indexOf(q);
+    let labels = state.quantileLabels[i];
     if (labels === undefined) {
-      labels = { ...state.meta.labels, quantile: formatQuantile(q) };
-      state.quantileLabels.set(q, labels);
+      labels = extendLabels(state.meta.labels, { quantile: formatQuantile(q) });
+      state.quantileLabels[i] = labels;
     }
     return labels;
   }

@@ -21,9 +21,9 @@ describe('Learner', () => {
     const cfg = resolve({ ...createDefaultConfig(), period: '3h' });
     const learner = new Learner(cfg, failing, 'baseline', logger);
     const state = new SeriesState('k', { resource: {}, metric: 'm', labels: { metric: 'm' } }, 3, cfg.bucketMs, 0);
-    const dist = fromExponential({ attributes: {}, startTimeMs: 0, timeMs: 0, count: 5, sum: 10, scale: 0, zeroCount: 0, positive: { offset: 1, bucketCounts: [5] }, negative: { offset: 0, bucketCounts: [] } });
     for (let hour = 0; hour < 3; hour++) {
-      learner.absorb(state, { timeMs: hour * cfg.bucketMs + 1000, dist }, hour * cfg.bucketMs + 2000);
+      const dist = fromExponential({ attributes: {}, startTimeMs: 0, timeMs: 0, count: 5, sum: 10, scale: 0, zeroCount: 0, positive: { offset: 1, bucketCounts: [5] }, negative: { offset: 0, bucketCounts: [] } });
+      learner.absorb(state, hour * cfg.bucketMs + 1000, dist, hour * cfg.bucketMs + 2000);
       learner.closeDue(state, (hour + 1) * cfg.bucketMs);
       learner.flush((hour + 1) * cfg.bucketMs, true);
     }

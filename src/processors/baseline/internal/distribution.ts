@@ -13,13 +13,13 @@ import {
   toBucketHistogram,
   type BucketHistogram,
 } from '../../../stats/explicit-histogram.js';
-import { mergeSketches, mergeSketchInto, sketchQuantile, sketchValueAtRank, subtractSketch, toSketch, type ExpoSketch } from '../../../stats/exponential-histogram.js';
+import { mergeSketches, mergeSketchInto, sketchQuantile, sketchValueAtRank, subtractSketch, type ExpoSketch } from '../../../stats/exponential-histogram.js';
 
 export type Dist = { kind: 'exponential'; sketch: ExpoSketch } | { kind: 'explicit'; hist: BucketHistogram };
 
 /**
  * A view of the point, not a copy (one per series per batch would be the steady path's main garbage):
- * nothing here writes into a Dist it does not own; accumulators start from copyDist().
+ * nothing here writes into a Dist it does not own; accumulators start from decoded copies (decodeDist).
  */
 export function fromExponential(p: ExponentialHistogramPoint): Dist {
   return { kind: 'exponential', sketch: p };
@@ -64,11 +64,6 @@ export function mergeDistInto(a: Dist, b: Dist): Dist | undefined {
     return a;
   }
   return undefined;
-}
-
-/** A deep copy, for a distribution that will be merged into. */
-export function copyDist(d: Dist): Dist {
-  return d.kind === 'exponential' ? { kind: 'exponential', sketch: toSketch(d.sketch) } : { kind: 'explicit', hist: toBucketHistogram(d.hist) };
 }
 
 /** a − b (b a part of a); undefined when they cannot be combined. */

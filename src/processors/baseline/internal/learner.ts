@@ -8,8 +8,8 @@ import { quantileRankInterval } from '../../../stats/rank-interval.js';
 import { seasonality } from '../../../stats/seasonality.js';
 import type { BucketRow, StateStore } from '../../../store/state-store.js';
 import type { BaselineSettings } from '../config.js';
-import { copyDist, decodeDist, distCount, encodeDist, mergeDistInto, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
-import type { BaselineQuantile, BaselineView, Season, SeriesState, TimedDist } from './series-state.js';
+import { decodeDist, distCount, encodeDist, mergeDistInto, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
+import type { BaselineQuantile, BaselineView, Season, SeriesState } from './series-state.js';
 import type { TimeSlicer } from './time-slicer.js';
 
 const DAY_MS = 86_400_000;
@@ -36,6 +36,15 @@ export function describeQuantiles(dist: Dist, quantiles: readonly number[], conf
   });
 }
 
+/** The series' baseline, decoded (a fresh object the caller may merge into). */
+export function baselineOf(state: SeriesState): Dist | undefined {
+  return state.baselineBytes === undefined ? undefined : decodeDist(state.baselineBytes);
+}
+
+export function setBaseline(state: SeriesState, baseline: Dist | undefined): void {
+  state.baselineBytes = baseline === undefined ? undefined : encodeDist(baseline);
+}
+
 export class Learner {
   /** Rows written at the end of the step; read back before the store until then. */
   private dirty = new Map<string, BucketRow>();
@@ -53,18 +62,21 @@ export class Learner {
     return Math.floor(timeMs / this.settings.bucketMs) * this.settings.bucketMs;
   }
 
-  /** Adds one delta to the bucket holding its time (a late delta for a closed bucket updates it in place). */
-  absorb(state: SeriesState, delta: TimedDist, nowMs: number): void {
-    const start = this.bucketStart(delta.timeMs);
+  /** Adds one delta (the caller's to keep) to the bucket holding its time (a late delta for a closed bucket updates it in place). */
+  absorb(state: SeriesState, timeMs: number, dist: Dist, nowMs: number): void {
+    const start = this.bucketStart(timeMs);
     if (start + this.settings.bucketMs <= nowMs - this.settings.periodMs) return; // already outside the period
     if (state.ring.has(start)) {
-      this.updateClosed(state, start, delta.dist);
+      this.updateClosed(state, start, dist);
       return;
     }
-    const current = state.open.get(start);
-    // The delta is shared with the stream's window: the open bucket gets its own copy to accumulate into.
-    const merged = current === undefined ? undefined : mergeDistInto(current, delta.dist);
-    state.open.set(start, merged ?? copyDist(delta.dist));
+    const open = state.open.find((b) => b.startMs === start);
+    if (open === undefined) {
+      state.open.push({ startMs: start, bytes: encodeDist(dist) });
+      return;
+    }
+    const current = decodeDist(open.bytes);
+    open.bytes = encodeDist(mergeDistInto(current, dist) ?? dist);
   }
 
   private updateClosed(state: SeriesState, start: number, dist: Dist): void {
@@ -72,30 +84,33 @@ export class Learner {
     const updated = stored === undefined ? dist : mergeDistInto(stored, dist);
     if (updated === undefined) return;
     state.ring.set(start, distCount(updated), quantile(updated, 0.5).value);
-    state.baseline = state.baseline === undefined ? copyDist(dist) : mergeDistInto(state.baseline, dist);
+    const baseline = baselineOf(state);
+    setBaseline(state, baseline === undefined ? dist : mergeDistInto(baseline, dist));
     this.markDirty({ seriesKey: state.key, startMs: start, data: encodeDist(updated) });
     state.view = undefined;
   }
 
   /** Closes every open bucket that has ended by `nowMs` (all of them when `all`). */
   closeDue(state: SeriesState, nowMs: number, all = false): void {
-    for (const [start, dist] of state.open) {
-      if (!all && start + this.settings.bucketMs > nowMs) continue;
-      state.open.delete(start);
-      this.close(state, start, dist);
+    let kept = 0;
+    for (const bucket of state.open) {
+      if (!all && bucket.startMs + this.settings.bucketMs > nowMs) state.open[kept++] = bucket;
+      else this.close(state, bucket.startMs, decodeDist(bucket.bytes));
     }
+    state.open.length = kept;
   }
 
   private close(state: SeriesState, start: number, dist: Dist): void {
     const displaced = state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
-    if (displaced !== undefined) this.subtractExpired(state, displaced);
+    let baseline = baselineOf(state);
+    if (displaced !== undefined) baseline = this.withoutExpired(state, baseline, displaced);
     // The bucket's own sketch becomes the baseline's accumulator when it is the first: encode it first.
     const data = encodeDist(dist);
-    const merged = state.baseline === undefined ? dist : mergeDistInto(state.baseline, dist);
+    const merged = baseline === undefined ? dist : mergeDistInto(baseline, dist);
     if (merged === undefined) {
       this.restart(state, start, dist);
     } else {
-      state.baseline = merged;
+      setBaseline(state, merged);
     }
     this.markDirty({ seriesKey: state.key, startMs: start, data });
     this.updateSeasonality(state, start);
@@ -105,24 +120,28 @@ export class Learner {
   /** The series changed histogram kind or bounds: its old learning cannot be merged with the new. */
   private restart(state: SeriesState, start: number, dist: Dist): void {
     for (const s of state.ring.allStarts()) if (s !== start) state.ring.remove(s);
-    state.baseline = dist;
+    setBaseline(state, dist);
     this.logger.warn({ series: state.meta.labels }, 'baseline: series %s changed histogram layout; its learning restarts', state.meta.labels.metric);
   }
 
   /** Expires buckets that left the period. */
   expire(state: SeriesState, nowMs: number): void {
     const cutoff = nowMs - this.settings.periodMs;
-    for (const start of state.ring.startsBefore(cutoff + 1 - this.settings.bucketMs)) {
+    const expired = state.ring.startsBefore(cutoff + 1 - this.settings.bucketMs);
+    if (expired.length === 0) return;
+    let baseline = baselineOf(state);
+    for (const start of expired) {
       state.ring.remove(start);
-      this.subtractExpired(state, start);
+      baseline = this.withoutExpired(state, baseline, start);
     }
+    setBaseline(state, baseline);
   }
 
-  private subtractExpired(state: SeriesState, start: number): void {
+  /** The baseline without the bucket at `start` (already removed from the ring). */
+  private withoutExpired(state: SeriesState, baseline: Dist | undefined, start: number): Dist | undefined {
     state.view = undefined;
     const stored = this.load(state.key, start);
-    const rest = stored && state.baseline && subtractDist(state.baseline, stored);
-    state.baseline = rest ?? this.rebuild(state);
+    return (stored && baseline && subtractDist(baseline, stored)) ?? this.rebuild(state);
   }
 
   /** Recomputes the baseline from the ring's stored buckets (load, and the rare case a subtraction cannot be done). */
@@ -136,11 +155,11 @@ export class Learner {
     return acc;
   }
 
-  /** Restores a series' closed buckets from the store (startup). */
-  restoreBucket(state: SeriesState, start: number, dist: Dist): void {
+  /** Restores a series' closed bucket from the store (startup) into `baseline`, its merge so far; returns the merge. */
+  restoreBucket(state: SeriesState, baseline: Dist | undefined, start: number, dist: Dist): Dist {
     state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
-    state.baseline = state.baseline === undefined ? dist : (mergeDistInto(state.baseline, dist) ?? dist);
     state.view = undefined;
+    return baseline === undefined ? dist : (mergeDistInto(baseline, dist) ?? dist);
   }
 
   updateSeasonality(state: SeriesState, newestStart: number): void {
@@ -158,8 +177,9 @@ export class Learner {
   view(state: SeriesState, nowMs: number): BaselineView | undefined {
     const phaseStartMs = this.bucketStart(nowMs);
     if (state.view !== undefined && (state.view.season === undefined || state.view.phaseStartMs === phaseStartMs)) return state.view;
-    if (state.baseline === undefined) return undefined;
-    let chosen: Dist = state.baseline;
+    const baseline = baselineOf(state);
+    if (baseline === undefined) return undefined;
+    let chosen: Dist = baseline;
     let season: Season | undefined;
     for (const { season: name, ms } of SEASONS) {
       if (!state.seasonality[name]?.detected) continue;

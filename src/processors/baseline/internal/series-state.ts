@@ -3,7 +3,7 @@
 import type { Attributes } from '../../../pipeline/model.js';
 import type { Seasonality } from '../../../stats/seasonality.js';
 import { BucketRing } from './bucket-ring.js';
-import type { Dist } from './distribution.js';
+import { extendLabels } from './labels.js';
 
 /** Identity and labels of a learned series; persisted as the store's series metadata. */
 export interface SeriesMeta {
@@ -17,14 +17,22 @@ export interface SeriesMeta {
   errorGroup?: { labels: Record<string, string>; failed: boolean };
 }
 
-export interface TimedDist {
+/**
+ * A delta of one stream, kept while it is inside the evaluation window and learned when it leaves it.
+ * Encoded (encodeDist): a reference to the point would keep the whole decoded batch alive for a window,
+ * and the bytes are a fraction of the sketch's size. The stream's window and its series' pending list
+ * hold the same object.
+ */
+export interface WindowDelta {
   timeMs: number;
-  dist: Dist;
+  bytes: Uint8Array;
+  /** seriesKey() of the instance's stream it came from (the quarantine key). */
+  streamKey: string;
 }
 
-/** A delta waiting to be learned, with the seriesKey() of the instance's stream it came from (the quarantine key). */
-export interface PendingDelta extends TimedDist {
-  streamKey: string;
+export interface OpenBucket {
+  startMs: number;
+  bytes: Uint8Array;
 }
 
 export type Season = 'daily' | 'weekly';
@@ -54,9 +62,9 @@ export interface BaselineView {
  */
 export class StreamState {
   /** Deltas inside the evaluation window. */
-  window: TimedDist[] = [];
-  /** Last cumulative point, to turn the next into a delta. */
-  cumulative: { startTimeMs: number; dist: Dist } | undefined;
+  window: WindowDelta[] = [];
+  /** Last cumulative point (encoded), to turn the next into a delta. */
+  cumulative: { startTimeMs: number; count: number; bytes: Uint8Array } | undefined;
 
   constructor(
     readonly key: string,
@@ -68,20 +76,23 @@ export class StreamState {
 /** What is learned about one series of a service over the period. */
 export class SeriesState {
   readonly ring: BucketRing;
-  /** Merge of the ring's buckets (the flat baseline over the period). */
-  baseline: Dist | undefined;
-  /** Buckets still filling, by start. */
-  readonly open = new Map<number, Dist>();
+  /**
+   * Merge of the ring's buckets (the flat baseline over the period), encoded (encodeDist): it changes
+   * once a bucket, and as bytes it takes a fifth of the memory of the decoded sketch.
+   */
+  baselineBytes: Uint8Array | undefined;
+  /** Buckets still filling (one, two around a bucket's end), encoded as the window's deltas are. */
+  open: OpenBucket[] = [];
   /** Deltas still inside the evaluation window, learned once they leave it unless their stream is quarantined by then. */
-  pending: PendingDelta[] = [];
+  pending: WindowDelta[] = [];
   seasonality: Partial<Record<Season, Seasonality>> = {};
   view: BaselineView | undefined;
-  /** Labels of quantile points, by quantile (derived points are built every evaluation). */
-  readonly quantileLabels = new Map<number, Record<string, string>>();
+  /** Labels of quantile points, by the quantile's position in the configured list (derived points are built every evaluation). */
+  readonly quantileLabels: Array<Record<string, string> | undefined> = [];
   /** Key of the error-ratio group (JSON of its labels), computed once. */
   errorGroupKey: string | undefined;
   /** Labels plus one more (e.g. a seasonality point's `period`), built once per value. */
-  private readonly extraLabels = new Map<string, Record<string, string>>();
+  private readonly extraLabels: Record<string, Record<string, string>> = {};
   lastSeenMs: number;
 
   constructor(
@@ -97,10 +108,10 @@ export class SeriesState {
 
   labelsWith(name: string, value: string): Record<string, string> {
     const key = `${name}\u0000${value}`;
-    let labels = this.extraLabels.get(key);
+    let labels = this.extraLabels[key];
     if (labels === undefined) {
-      labels = { ...this.meta.labels, [name]: value };
-      this.extraLabels.set(key, labels);
+      labels = extendLabels(this.meta.labels, { [name]: value });
+      this.extraLabels[key] = labels;
     }
     return labels;
   }

@@ -34,11 +34,15 @@ export class TimeSlicer {
  * while one of them has yielded mid-way).
  */
 export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+  private tail: Promise<void> = Promise.resolve();
 
   run<T>(work: () => Promise<T>): Promise<T> {
     const result = this.tail.then(work);
-    this.tail = result.catch(() => undefined);
+    // The tail keeps only the settling, not the result: a batch's output must not outlive its consumer.
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 }
