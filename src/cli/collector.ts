@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import pino from 'pino';
 import { loadConfig } from '../pipeline/config.js';
 import { Service } from '../pipeline/service.js';
+import { applyCollectorHeapPolicy } from './heap-policy.js';
 
 const USAGE = 'usage: iora collector --config FILE\n';
 
@@ -30,6 +31,8 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const logger = pino({ name: 'iora-collector', level: config.telemetry.logs.level }, pino.destination({ fd: 2, sync: true }));
+  const heapFlags = applyCollectorHeapPolicy();
+  if (heapFlags.length > 0) logger.debug({ flags: heapFlags }, 'heap policy: %s', heapFlags.join(' '));
   const service = new Service(config, {
     logger,
     resource: { 'service.name': 'iora-collector', 'service.instance.id': `${hostname()}:${process.pid}` },

@@ -99,11 +99,18 @@ export function quantile(d: Dist, q: number): Estimate {
 // Binary encoding for the store: a kind byte, then varints (counts, indexes, zig-zag for signed) and
 // float64s (sum, min, max, bounds). An hour of one series is typically 100–300 bytes.
 
-/** Appends into one growing byte buffer (encoding runs for every series at every bucket close). */
+/**
+ * Appends into one growing scratch buffer shared by all encodes (encoding runs for every series at every
+ * batch): the only allocation per encode is the exact-size copy done() returns.
+ */
 class Writer {
-  private buf = new Uint8Array(256);
+  private buf = new Uint8Array(1024);
   private view = new DataView(this.buf.buffer);
   private pos = 0;
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
@@ -181,8 +188,10 @@ class Reader {
   }
   counts(): number[] {
     const n = this.varint();
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(this.varint());
+    if (n > this.bytes.length - this.pos) throw new Error('truncated distribution'); // a varint is at least a byte
+    // Sized up front and filled: one allocation, and a packed array of small integers for the engine.
+    const out = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) out[i] = this.varint();
     return out;
   }
 }
@@ -190,8 +199,10 @@ class Reader {
 const EXPONENTIAL = 1;
 const EXPLICIT = 2;
 
+const scratch = new Writer();
+
 export function encodeDist(d: Dist): Uint8Array {
-  const w = new Writer();
+  const w = scratch.reset();
   if (d.kind === 'exponential') {
     const s = d.sketch;
     w.byte(EXPONENTIAL);
