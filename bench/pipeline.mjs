@@ -59,6 +59,8 @@ async function runCollector(configFile) {
   const { loadConfig } = await import('../dist/src/pipeline/config.js');
   const { Service } = await import('../dist/src/pipeline/service.js');
   const { pino } = await import('pino');
+  const { applyCollectorHeapPolicy } = await import('../dist/src/cli/heap-policy.js');
+  applyCollectorHeapPolicy();
   const { config, errors } = loadConfig(configFile, process.env);
   if (!config) throw new Error(errors.join('\n'));
   const service = new Service(config, { logger: pino({ level: 'warn' }, process.stderr) });
@@ -223,7 +225,7 @@ if (opts.collector) {
   }
   console.log(`baselines for ${baseline.series.toLocaleString('en')} series (${days}d of 1h buckets learned, SQLite store): ` +
     `${baseline.steadyMedianMs.toFixed(0)} ms per batch (median; p95 ${baseline.steadyP95Ms.toFixed(0)}), ` +
-    `${baseline.closingMedianMs.toFixed(0)} ms for the batch closing an hour (p95 ${baseline.closingP95Ms.toFixed(0)}), RSS ${baseline.rssMB.toFixed(0)} MiB`);
+    `${baseline.closingMedianMs.toFixed(0)} ms for the batch closing an hour (p95 ${baseline.closingP95Ms.toFixed(0)}), RSS ${baseline.rssPeakMB.toFixed(0)} MiB at its peak`);
   mkdirSync(path.dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, JSON.stringify({ benchmark: 'pipeline', node: process.version, loadavgAtStart: loadBefore, loadavgAtEnd: os.loadavg(), collections, taskset: hasTaskset, chains: rows, baseline: { days, ...baseline } }, null, 2));
   console.log(`JSON: ${path.relative(process.cwd(), opts.out) || opts.out}`);

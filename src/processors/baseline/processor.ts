@@ -25,7 +25,7 @@ import { DerivedMetrics } from './internal/derived.js';
 import { extendLabels } from './internal/labels.js';
 import { decodeDist, distCount, encodeDist, fromExplicit, fromExponential, mergeDistInto, quantile, subtractDist, type Dist } from './internal/distribution.js';
 import { Learner, setBaseline } from './internal/learner.js';
-import { SeriesState, StreamState, type SeriesMeta } from './internal/series-state.js';
+import { appended, SeriesState, StreamState, type SeriesMeta } from './internal/series-state.js';
 import { SerialQueue, TimeSlicer } from './internal/time-slicer.js';
 
 type HistogramLike = HistogramMetric | ExponentialHistogramMetric;
@@ -209,14 +209,15 @@ export class BaselineStep implements ProcessorStep {
     const quarantine = this.settings.host.quarantine;
     const leftWindow = nowMs - this.cfg.windowMs;
     for (const state of this.withPending) {
-      let kept = 0;
-      for (const delta of state.pending) {
-        if (!all && delta.timeMs > leftWindow) state.pending[kept++] = delta;
-        else if (!quarantine.isHeld(delta.streamKey, nowMs)) learner.absorb(state, delta.timeMs, decodeDist(delta.bytes), nowMs);
+      // Deltas of several instances interleave: not in time order.
+      const leaving = all ? state.pending : state.pending.filter((delta) => delta.timeMs <= leftWindow);
+      if (leaving.length === 0) continue;
+      state.pending = all ? [] : state.pending.filter((delta) => delta.timeMs > leftWindow);
+      for (const delta of leaving) {
+        if (!quarantine.isHeld(delta.streamKey, nowMs)) learner.absorb(state, delta.timeMs, decodeDist(delta.bytes), nowMs);
       }
-      state.pending.length = kept;
       if (state.open.length > 0) this.withOpen.add(state);
-      if (kept === 0) this.withPending.delete(state);
+      if (state.pending.length === 0) this.withPending.delete(state);
     }
   }
 
@@ -266,8 +267,8 @@ export class BaselineStep implements ProcessorStep {
           state.lastSeenMs = nowMs;
           if (delta !== undefined && distCount(delta) > 0) {
             const entry = { timeMs: point.timeMs, bytes: encodeDist(delta), streamKey: stream.key };
-            stream.window.push(entry);
-            state.pending.push(entry);
+            stream.window = appended(stream.window, entry);
+            state.pending = appended(state.pending, entry);
             this.withPending.add(state);
           }
           const windowCount = this.publishSeries(stream, learner, derived, nowMs);
@@ -341,7 +342,8 @@ export class BaselineStep implements ProcessorStep {
   private publishSeries(stream: StreamState, learner: Learner, derived: DerivedMetrics, nowMs: number): number {
     const state = stream.series;
     const windowStart = nowMs - this.cfg.windowMs;
-    while (stream.window.length > 0 && stream.window[0]!.timeMs <= windowStart) stream.window.shift();
+    const inWindow = stream.window.findIndex((w) => w.timeMs > windowStart);
+    if (inWindow !== 0) stream.window = inWindow === -1 ? [] : stream.window.slice(inWindow);
     let window: Dist | undefined;
     for (const w of stream.window) {
       const dist = decodeDist(w.bytes);
@@ -376,12 +378,7 @@ export class BaselineStep implements ProcessorStep {
   /** Labels of a quantile point; the common case (a sketch, no error label) is built once per series. */
   private qualified(state: SeriesState, q: number, bucketError: number | undefined): Record<string, string> {
     if (bucketError !== undefined) return extendLabels(state.meta.labels, { quantile: formatQuantile(q), error: formatError(bucketError) });
-    const i = this.cfg.quantiles.indexOf(q);
-    let labels = state.quantileLabels[i];
-    if (labels === undefined) {
-      labels = extendLabels(state.meta.labels, { quantile: formatQuantile(q) });
-      state.quantileLabels[i] = labels;
-    }
-    return labels;
+    state.quantileLabels ??= this.cfg.quantiles.map((each) => extendLabels(state.meta.labels, { quantile: formatQuantile(each) }));
+    return state.quantileLabels[this.cfg.quantiles.indexOf(q)] ?? extendLabels(state.meta.labels, { quantile: formatQuantile(q) });
   }
 }

@@ -9,7 +9,7 @@ import { seasonality } from '../../../stats/seasonality.js';
 import type { BucketRow, StateStore } from '../../../store/state-store.js';
 import type { BaselineSettings } from '../config.js';
 import { decodeDist, distCount, encodeDist, mergeDistInto, quantile, subtractDist, valueAtRank, type Dist } from './distribution.js';
-import type { BaselineQuantile, BaselineView, Season, SeriesState } from './series-state.js';
+import { appended, type BaselineQuantile, type BaselineView, type Season, type SeriesState } from './series-state.js';
 import type { TimeSlicer } from './time-slicer.js';
 
 const DAY_MS = 86_400_000;
@@ -72,7 +72,7 @@ export class Learner {
     }
     const open = state.open.find((b) => b.startMs === start);
     if (open === undefined) {
-      state.open.push({ startMs: start, bytes: encodeDist(dist) });
+      state.open = appended(state.open, { startMs: start, bytes: encodeDist(dist) });
       return;
     }
     const current = decodeDist(open.bytes);
@@ -92,12 +92,10 @@ export class Learner {
 
   /** Closes every open bucket that has ended by `nowMs` (all of them when `all`). */
   closeDue(state: SeriesState, nowMs: number, all = false): void {
-    let kept = 0;
-    for (const bucket of state.open) {
-      if (!all && bucket.startMs + this.settings.bucketMs > nowMs) state.open[kept++] = bucket;
-      else this.close(state, bucket.startMs, decodeDist(bucket.bytes));
-    }
-    state.open.length = kept;
+    const due = state.open.filter((bucket) => all || bucket.startMs + this.settings.bucketMs <= nowMs);
+    if (due.length === 0) return;
+    state.open = state.open.filter((bucket) => !due.includes(bucket));
+    for (const bucket of due) this.close(state, bucket.startMs, decodeDist(bucket.bytes));
   }
 
   private close(state: SeriesState, start: number, dist: Dist): void {

@@ -30,6 +30,14 @@ export interface WindowDelta {
   streamKey: string;
 }
 
+/**
+ * `list` plus `item`, as a new exact-size array. Each series holds a few of these lists of one to a few
+ * entries; a push would give every one of them a 17-slot backing store.
+ */
+export function appended<T>(list: readonly T[], item: T): T[] {
+  return list.length === 0 ? [item] : [...list, item];
+}
+
 export interface OpenBucket {
   startMs: number;
   bytes: Uint8Array;
@@ -62,7 +70,7 @@ export interface BaselineView {
  */
 export class StreamState {
   /** Deltas inside the evaluation window. */
-  window: WindowDelta[] = [];
+  window: readonly WindowDelta[] = [];
   /** Last cumulative point (encoded), to turn the next into a delta. */
   cumulative: { startTimeMs: number; count: number; bytes: Uint8Array } | undefined;
 
@@ -82,13 +90,13 @@ export class SeriesState {
    */
   baselineBytes: Uint8Array | undefined;
   /** Buckets still filling (one, two around a bucket's end), encoded as the window's deltas are. */
-  open: OpenBucket[] = [];
+  open: readonly OpenBucket[] = [];
   /** Deltas still inside the evaluation window, learned once they leave it unless their stream is quarantined by then. */
-  pending: WindowDelta[] = [];
+  pending: readonly WindowDelta[] = [];
   seasonality: Partial<Record<Season, Seasonality>> = {};
   view: BaselineView | undefined;
   /** Labels of quantile points, by the quantile's position in the configured list (derived points are built every evaluation). */
-  readonly quantileLabels: Array<Record<string, string> | undefined> = [];
+  quantileLabels: ReadonlyArray<Record<string, string>> | undefined;
   /** Key of the error-ratio group (JSON of its labels), computed once. */
   errorGroupKey: string | undefined;
   /** Labels plus one more (e.g. a seasonality point's `period`), built once per value. */
