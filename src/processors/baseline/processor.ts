@@ -138,7 +138,9 @@ export class BaselineStep implements ProcessorStep {
       const state = this.series.get(row.seriesKey);
       if (state === undefined) continue;
       try {
-        baselines.set(state, learner.restoreBucket(state, baselines.get(state), row.startMs, decodeDist(row.data)));
+        const merged = learner.restoreBucket(state, baselines.get(state), row.startMs, decodeDist(row.data));
+        if (merged === undefined) baselines.delete(state);
+        else baselines.set(state, merged);
       } catch {
         continue; // an undecodable bucket is skipped; the rest of the series still counts
       }

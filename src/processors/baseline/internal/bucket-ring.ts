@@ -1,40 +1,50 @@
-// Per-series summary of the closed buckets of one period, in fixed-size typed arrays (one slot per
-// bucket of the period, slot = bucket number mod size): which bucket holds the slot and its median
-// (float32: it only feeds the seasonality correlation). The buckets' sketches themselves live in the
-// store; this is what readiness, coverage and seasonality need, at 8 bytes per bucket in one buffer
-// (7d/1h: 1.3 KB per series).
+// Per-series summary of the closed buckets of one period: a slot per bucket of the period (slot = bucket
+// number mod size) holding the bucket's median (float32: it only feeds the seasonality correlation) and
+// whether it is occupied. Which bucket a slot holds follows from the newest bucket the ring has seen:
+// the ring only ever holds the `size` buckets up to it, so each slot has one candidate. The buckets'
+// sketches themselves live in the store; this is what readiness, coverage and seasonality need, at
+// 5 bytes per bucket in one buffer (7d/1h: 840 bytes per series).
+
+export interface RingUpdate {
+  /** False when the bucket is a whole period older than the newest one: it was not recorded. */
+  stored: boolean;
+  /** Starts of the buckets that left the ring to make room (now outside the period: the caller expires them). */
+  displaced: number[];
+}
 
 export class BucketRing {
-  /** Bucket number + 1 of the bucket in each slot; 0 for an empty slot. */
-  private readonly numbers: Uint32Array;
-  /** Median of each slot's bucket; NaN when it had no samples. */
   private readonly medians: Float32Array;
+  private readonly occupiedSlots: Uint8Array;
+  /** Bucket number of the newest bucket recorded; NaN before the first. */
+  private newest = NaN;
   private filled = 0;
 
   constructor(
     readonly size: number,
     private readonly bucketMs: number,
   ) {
-    const buffer = new ArrayBuffer(size * 8);
-    this.numbers = new Uint32Array(buffer, 0, size);
-    this.medians = new Float32Array(buffer, size * 4, size);
+    const buffer = new ArrayBuffer(size * 5);
+    this.medians = new Float32Array(buffer, 0, size);
+    this.occupiedSlots = new Uint8Array(buffer, size * 4, size);
   }
 
-  private slot(startMs: number): number {
-    const n = Math.floor(startMs / this.bucketMs) % this.size;
+  private numberOf(startMs: number): number {
+    return Math.floor(startMs / this.bucketMs);
+  }
+
+  private slot(bucket: number): number {
+    const n = bucket % this.size;
     return n < 0 ? n + this.size : n;
   }
 
-  private tag(startMs: number): number {
-    return Math.floor(startMs / this.bucketMs) + 1;
-  }
-
-  private startOf(tag: number): number {
-    return (tag - 1) * this.bucketMs;
+  /** Whether `bucket` is one the slots can hold now: within a period up to the newest. */
+  private inRange(bucket: number): boolean {
+    return bucket <= this.newest && bucket > this.newest - this.size;
   }
 
   has(startMs: number): boolean {
-    return this.numbers[this.slot(startMs)] === this.tag(startMs);
+    const bucket = this.numberOf(startMs);
+    return this.inRange(bucket) && this.occupiedSlots[this.slot(bucket)] === 1;
   }
 
   /** Occupied buckets (closed, not expired). */
@@ -42,50 +52,54 @@ export class BucketRing {
     return this.filled;
   }
 
-  /**
-   * Records a closed bucket. Returns the start of the older bucket it displaces from the same slot
-   * (now outside the period: the caller expires it), or undefined.
-   */
-  set(startMs: number, count: number, median: number): number | undefined {
-    const i = this.slot(startMs);
-    const previous = this.numbers[i]!;
-    const tag = this.tag(startMs);
-    if (previous === 0) this.filled++;
-    this.numbers[i] = tag;
+  /** Records a closed bucket (again, for a late update), making room for it when it is the newest. */
+  set(startMs: number, count: number, median: number): RingUpdate {
+    const bucket = this.numberOf(startMs);
+    const displaced: number[] = [];
+    if (Number.isNaN(this.newest)) this.newest = bucket;
+    if (bucket > this.newest) {
+      // The slots of the buckets that fall out of the period up to `bucket` are reused.
+      for (let old = Math.max(this.newest - this.size + 1, bucket - 2 * this.size + 1); old <= bucket - this.size; old++) {
+        const i = this.slot(old);
+        if (this.occupiedSlots[i] === 1) {
+          this.occupiedSlots[i] = 0;
+          this.filled--;
+          displaced.push(old * this.bucketMs);
+        }
+      }
+      this.newest = bucket;
+    }
+    if (!this.inRange(bucket)) return { stored: false, displaced };
+    const i = this.slot(bucket);
+    if (this.occupiedSlots[i] === 0) this.filled++;
+    this.occupiedSlots[i] = 1;
     this.medians[i] = count > 0 ? median : NaN;
-    return previous === 0 || previous === tag ? undefined : this.startOf(previous);
+    return { stored: true, displaced };
   }
 
   remove(startMs: number): void {
-    const i = this.slot(startMs);
-    if (this.numbers[i] !== this.tag(startMs)) return;
-    this.numbers[i] = 0;
+    if (!this.has(startMs)) return;
+    this.occupiedSlots[this.slot(this.numberOf(startMs))] = 0;
     this.filled--;
+  }
+
+  /** Starts of occupied buckets, newest first. */
+  allStarts(): number[] {
+    const out: number[] = [];
+    for (let bucket = this.newest; bucket > this.newest - this.size; bucket--) {
+      if (this.occupiedSlots[this.slot(bucket)] === 1) out.push(bucket * this.bucketMs);
+    }
+    return out;
   }
 
   /** Starts of occupied buckets older than `cutoffMs`. */
   startsBefore(cutoffMs: number): number[] {
-    const out: number[] = [];
-    for (const tag of this.numbers) if (tag !== 0 && this.startOf(tag) < cutoffMs) out.push(this.startOf(tag));
-    return out;
-  }
-
-  /** Starts of occupied buckets, any order. */
-  allStarts(): number[] {
-    const out: number[] = [];
-    for (const tag of this.numbers) if (tag !== 0) out.push(this.startOf(tag));
-    return out;
+    return this.allStarts().filter((s) => s < cutoffMs);
   }
 
   /** Starts of occupied buckets at the same phase as `startMs` in a season of `seasonMs`. */
   samePhase(startMs: number, seasonMs: number): number[] {
-    const out: number[] = [];
-    for (const tag of this.numbers) {
-      if (tag === 0) continue;
-      const s = this.startOf(tag);
-      if ((startMs - s) % seasonMs === 0) out.push(s);
-    }
-    return out;
+    return this.allStarts().filter((s) => (startMs - s) % seasonMs === 0);
   }
 
   /** Medians of the `size` buckets ending with the one starting at `newestStartMs`, oldest first (gaps undefined). */
@@ -93,9 +107,8 @@ export class BucketRing {
     const out: Array<number | undefined> = [];
     for (let k = this.size - 1; k >= 0; k--) {
       const start = newestStartMs - k * this.bucketMs;
-      const i = this.slot(start);
-      const median = this.medians[i]!;
-      out.push(this.numbers[i] === this.tag(start) && !Number.isNaN(median) ? median : undefined);
+      const median = this.has(start) ? this.medians[this.slot(this.numberOf(start))]! : NaN;
+      out.push(Number.isNaN(median) ? undefined : median);
     }
     return out;
   }

@@ -99,9 +99,10 @@ export class Learner {
   }
 
   private close(state: SeriesState, start: number, dist: Dist): void {
-    const displaced = state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
+    const update = state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
+    if (!update.stored) return; // a whole period older than the newest closed bucket: outside the period
     let baseline = baselineOf(state);
-    if (displaced !== undefined) baseline = this.withoutExpired(state, baseline, displaced);
+    for (const old of update.displaced) baseline = this.withoutExpired(state, baseline, old);
     // The bucket's own sketch becomes the baseline's accumulator when it is the first: encode it first.
     const data = encodeDist(dist);
     const merged = baseline === undefined ? dist : mergeDistInto(baseline, dist);
@@ -154,10 +155,13 @@ export class Learner {
   }
 
   /** Restores a series' closed bucket from the store (startup) into `baseline`, its merge so far; returns the merge. */
-  restoreBucket(state: SeriesState, baseline: Dist | undefined, start: number, dist: Dist): Dist {
-    state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
+  restoreBucket(state: SeriesState, baseline: Dist | undefined, start: number, dist: Dist): Dist | undefined {
+    const update = state.ring.set(start, distCount(dist), quantile(dist, 0.5).value);
     state.view = undefined;
-    return baseline === undefined ? dist : (mergeDistInto(baseline, dist) ?? dist);
+    let merged = baseline;
+    for (const old of update.displaced) merged = this.withoutExpired(state, merged, old);
+    if (!update.stored) return merged;
+    return merged === undefined ? dist : (mergeDistInto(merged, dist) ?? dist);
   }
 
   updateSeasonality(state: SeriesState, newestStart: number): void {
