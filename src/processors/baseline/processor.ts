@@ -364,12 +364,14 @@ export class BaselineStep implements ProcessorStep {
     const view = learner.view(state, nowMs);
     if (view !== undefined) {
       const extra: Record<string, string> = view.season === undefined ? {} : { seasonal: view.season };
-      for (const bq of view.quantiles) {
-        const ql = view.season === undefined ? this.qualified(state, bq.q, bq.bucketError) : extendLabels(this.qualified(state, bq.q, bq.bucketError), extra);
-        derived.add('iora_baseline_quantile', ql, bq.value);
-        derived.add('iora_baseline_lower', ql, bq.lower);
-        derived.add('iora_baseline_upper', ql, bq.upper);
-      }
+      this.cfg.quantiles.forEach((q, i) => {
+        const bucketError = view.bucketErrors?.[i];
+        const qualified = this.qualified(state, q, bucketError === undefined || Number.isNaN(bucketError) ? undefined : bucketError);
+        const ql = view.season === undefined ? qualified : extendLabels(qualified, extra);
+        derived.add('iora_baseline_quantile', ql, view.bounds[3 * i]!);
+        derived.add('iora_baseline_lower', ql, view.bounds[3 * i + 1]!);
+        derived.add('iora_baseline_upper', ql, view.bounds[3 * i + 2]!);
+      });
       derived.add('iora_baseline_samples', view.season === undefined ? labels : extendLabels(labels, extra), view.samples);
     }
     derived.add('iora_baseline_ready', labels, view?.ready ? 1 : 0);

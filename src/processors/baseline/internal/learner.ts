@@ -194,12 +194,15 @@ export class Learner {
     }
     const n = distCount(chosen);
     const coverage = state.ring.occupied / state.ring.size;
+    const described = describeQuantiles(chosen, this.settings.quantiles, this.settings.confidenceLevel);
+    const bucketErrors = described.map((d) => d.bucketError);
     state.view = {
       samples: n,
       ready: n >= this.settings.minSamples && coverage >= this.settings.minCoverage,
       ...(season === undefined ? {} : { season }),
       phaseStartMs,
-      quantiles: describeQuantiles(chosen, this.settings.quantiles, this.settings.confidenceLevel),
+      bounds: described.flatMap((d) => [d.value, d.lower, d.upper]),
+      ...(bucketErrors.every((e) => e === undefined) ? {} : { bucketErrors: bucketErrors.map((e) => e ?? NaN) }),
     };
     return state.view;
   }

@@ -60,7 +60,13 @@ export interface BaselineView {
   season?: Season;
   /** Bucket start the seasonal choice was made for. */
   phaseStartMs: number;
-  quantiles: BaselineQuantile[];
+  /**
+   * Per configured quantile, in order: value, lower and upper bound (one flat array of numbers: views
+   * live as long as their series, and an object per quantile would be most of their size).
+   */
+  bounds: number[];
+  /** Per configured quantile, the relative error of an explicit-bucket estimate; absent for sketches. */
+  bucketErrors?: number[];
 }
 
 /**
