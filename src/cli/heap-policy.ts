@@ -2,14 +2,14 @@
 // the old generation grows to up to 4× what is live before a full collection, and the young generation
 // to 2 × 16 MB. With 10,000 baselined series that is 2–3× the live state in RSS. The collector is a
 // process of its own, so it trades a little CPU (more, smaller collections) for an RSS that follows its
-// state: old space grows by at most 30% of what is live, and the young generation keeps its initial
+// state: old space grows by at most 20% of what is live, and the young generation keeps its initial
 // size. The embedded agent never calls this: the application's GC settings are the application's.
 
 import { setFlagsFromString } from 'node:v8';
 
 /** V8 flags of the policy; a flag the operator already set (NODE_OPTIONS, node's own flags) is kept. */
 export const COLLECTOR_HEAP_FLAGS: Readonly<Record<string, string>> = {
-  'heap-growing-percent': '30',
+  'heap-growing-percent': '20',
   'semi-space-growth-factor': '1',
 };
 

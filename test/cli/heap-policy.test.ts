@@ -8,7 +8,7 @@ describe('collector heap policy', () => {
 
   it('keeps a flag the operator gave, in node flags or NODE_OPTIONS, either spelling', () => {
     expect(applyCollectorHeapPolicy(['--heap_growing_percent=80'], '')).toEqual(['--semi-space-growth-factor=1']);
-    expect(applyCollectorHeapPolicy([], '--max-old-space-size=512 --semi-space-growth-factor=2')).toEqual(['--heap-growing-percent=30']);
+    expect(applyCollectorHeapPolicy([], '--max-old-space-size=512 --semi-space-growth-factor=2')).toEqual(['--heap-growing-percent=20']);
     expect(applyCollectorHeapPolicy(['--heap-growing-percent=80'], '--semi-space-growth-factor=2')).toEqual([]);
   });
 });

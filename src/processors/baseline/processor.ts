@@ -89,7 +89,7 @@ export class BaselineStep implements ProcessorStep {
   private readonly withOpen = new Set<SeriesState>();
   private lastSweepBucket = NaN;
   private readonly newSeries: SeriesState[] = [];
-  /** Prometheus names by metric, so the series of a metric share one string (bounded like the series). */
+  /** Prometheus names by metric, so the series of a metric share one string. */
   private readonly promNames = new Map<string, string>();
   /** Batches run one at a time; each gives the event loop back every few ms (see TimeSlicer). */
   private readonly queue = new SerialQueue();
@@ -317,6 +317,8 @@ export class BaselineStep implements ProcessorStep {
     const key = `${metric.name}\u0000${metric.unit}\u0000${metric.kind}`;
     let name = this.promNames.get(key);
     if (name === undefined) {
+      // Metrics that went silent leave their names behind: start over rather than grow without bound.
+      if (this.promNames.size >= this.cfg.maxSeries) this.promNames.clear();
       name = prometheusMetricName(metric);
       this.promNames.set(key, name);
     }
