@@ -50,22 +50,26 @@ export function readBaselines(storePath: string, source: Source, nowMs: number, 
   try {
     const { settings } = source;
     const size = settings.periodMs / settings.bucketMs;
-    const learned = new Map<string, { meta: SeriesMeta; ring: BucketRing; dist?: Dist; newest: number }>();
+    const learned = new Map<string, { meta: SeriesMeta; ring: BucketRing; buckets: Map<number, Dist>; newest: number }>();
     for (const row of store.listSeries(source.namespace)) {
       const meta = JSON.parse(row.meta) as SeriesMeta;
       if (service !== undefined && meta.resource['service.name'] !== service) continue;
-      learned.set(row.seriesKey, { meta, ring: new BucketRing(size, settings.bucketMs), newest: -Infinity });
+      learned.set(row.seriesKey, { meta, ring: new BucketRing(size, settings.bucketMs), buckets: new Map(), newest: -Infinity });
     }
     for (const b of store.listBuckets(source.namespace, nowMs - settings.periodMs)) {
       const s = learned.get(b.seriesKey);
       if (s === undefined) continue;
       const dist = decodeDist(b.data);
-      s.ring.set(b.startMs, distCount(dist), quantile(dist, 0.5).value);
-      s.dist = s.dist === undefined ? dist : (mergeDist(s.dist, dist) ?? s.dist);
+      // What the processor's ring holds is its baseline: a bucket pushed out by a newer one is not in it.
+      const update = s.ring.set(b.startMs, distCount(dist), quantile(dist, 0.5).value);
+      for (const old of update.displaced) s.buckets.delete(old);
+      if (update.stored) s.buckets.set(b.startMs, dist);
       s.newest = Math.max(s.newest, b.startMs);
     }
     const rows: BaselineRow[] = [];
-    for (const { meta, ring, dist, newest } of learned.values()) {
+    for (const { meta, ring, buckets, newest } of learned.values()) {
+      let dist: Dist | undefined;
+      for (const d of buckets.values()) dist = dist === undefined ? d : (mergeDist(dist, d) ?? dist);
       const samples = dist === undefined ? 0 : distCount(dist);
       const coverage = ring.occupied / ring.size;
       const seasons: string[] = [];

@@ -13,23 +13,23 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** Learns two hours of one series (30 samples in (2,4]) into a store and returns its path. */
-async function learnedStore(): Promise<string> {
+/** Learns `batches` hourly batches of one series (10 samples in (2,4] each) into a store and returns its path. */
+async function learnedStore(batches = 3, startMs = Date.now() - 2 * 3_600_000): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'baseline-cli-'));
   dirs.push(dir);
   const store = join(dir, 'state.db');
   const config = { ...createDefaultConfig(), period: '3h', store, min_samples: 20, min_coverage: 0.5 };
-  const clock = new FakeClock(Date.now() - 2 * 3_600_000);
+  const clock = new FakeClock(startMs);
   const p = baselineFactory.create(testSettings('baseline', clock), config, { consume: async () => undefined });
   await p.start();
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < batches; i++) {
     const batch = buildBatch(
       [{ resource: { 'service.name': 'shop' }, metrics: [{ name: 'http.server.request.duration', kind: 'exponential_histogram', temporality: 'delta', unit: 's',
         points: [{ attributes: { 'http.route': '/a' }, count: 10, sum: 30, scale: 0, positive: { offset: 1, bucketCounts: [10] } }] }] }],
       clock.ms,
     );
     await p.consume(batch);
-    clock.ms += 3_600_000;
+    if (i < batches - 1) clock.ms += 3_600_000;
   }
   await p.shutdown();
   return store;
@@ -47,6 +47,16 @@ describe('iora baselines', () => {
     expect(table.split('\n')[0]).toMatch(/^SERVICE\s+SERIES\s+P50 \[LOW-HIGH\]\s+P95 \[LOW-HIGH\]\s+P99 \[LOW-HIGH\]\s+SAMPLES\s+COVERAGE\s+READY\s+SEASONALITY$/);
     expect(table).toContain('2.67 [2.67-2.67]');
     expect(readBaselines(store, { namespace: 'baseline', settings }, Date.now(), 'other')).toEqual([]);
+  });
+
+  it('counts only the buckets the processor holds for its period, not one more', async () => {
+    // Hourly batches at whole hours; the last bucket is closed at shutdown, exactly at the hour it starts:
+    // the store holds buckets 2 to 5 from there, one more than the 3-hour period.
+    const hour0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 5 * 3_600_000;
+    const store = await learnedStore(6, hour0);
+    const settings = resolve({ ...createDefaultConfig(), period: '3h', store, min_samples: 20, min_coverage: 0.5 });
+    const [row] = readBaselines(store, { namespace: 'baseline', settings }, hour0 + 5 * 3_600_000);
+    expect(row).toMatchObject({ samples: 30, coverage: 1 });
   });
 
   it('runs from --store and from a config, and explains bad usage', async () => {
