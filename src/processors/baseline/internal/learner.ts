@@ -103,7 +103,6 @@ export class Learner {
     if (!update.stored) return; // a whole period older than the newest closed bucket: outside the period
     let baseline = baselineOf(state);
     for (const old of update.displaced) baseline = this.withoutExpired(state, baseline, old);
-    // The bucket's own sketch becomes the baseline's accumulator when it is the first: encode it first.
     const data = encodeDist(dist);
     const merged = baseline === undefined ? dist : mergeDistInto(baseline, dist);
     if (merged === undefined) {
