@@ -31,7 +31,9 @@ describe('demo app under the agent, in-memory fallback', () => {
     expect((await app.get('/users/7')).status).toBe(200);
     expect(JSON.parse((await app.get('/bulk/orders?count=250', { method: 'POST' })).body)).toEqual({ inserted: 250 });
     expect((await app.get('/analysis/revenue')).status).toBe(200);
-    await metrics.waitFor(() => metrics.total('iora_records_processed_total') === 250, '250 records');
+    // The agent exports every 300 ms: wait for a collection after the last request (the analysis), or an
+    // export between two requests shows the earlier ones only.
+    await metrics.waitFor(() => metrics.total('iora_records_processed_total') === 250 && metrics.total('iora_analyses_completed_total') > 0, '250 records and the analysis');
     const appCache = { iora_cache_system: 'demo-memory' };
     expect(metrics.total('iora_cache_requests_total', { ...appCache, iora_cache_result: 'miss' })).toBe(1);
     expect(metrics.total('iora_cache_requests_total', { ...appCache, iora_cache_result: 'hit' })).toBe(1);
