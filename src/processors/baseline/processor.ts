@@ -367,8 +367,7 @@ export class BaselineStep implements ProcessorStep {
     if (view !== undefined) {
       const extra: Record<string, string> = view.season === undefined ? {} : { seasonal: view.season };
       this.cfg.quantiles.forEach((q, i) => {
-        const bucketError = view.bucketErrors?.[i];
-        const qualified = this.qualified(state, q, bucketError === undefined || Number.isNaN(bucketError) ? undefined : bucketError);
+        const qualified = this.qualified(state, q, view.bucketErrors?.[i]);
         const ql = view.season === undefined ? qualified : extendLabels(qualified, extra);
         derived.add('iora_baseline_quantile', ql, view.bounds[3 * i]!);
         derived.add('iora_baseline_lower', ql, view.bounds[3 * i + 1]!);

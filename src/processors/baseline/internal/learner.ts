@@ -201,7 +201,7 @@ export class Learner {
       ...(season === undefined ? {} : { season }),
       phaseStartMs,
       bounds: described.flatMap((d) => [d.value, d.lower, d.upper]),
-      ...(bucketErrors.every((e) => e === undefined) ? {} : { bucketErrors: bucketErrors.map((e) => e ?? NaN) }),
+      ...(bucketErrors.every((e) => e === undefined) ? {} : { bucketErrors }),
     };
     return state.view;
   }

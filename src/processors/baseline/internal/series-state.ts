@@ -66,7 +66,7 @@ export interface BaselineView {
    */
   bounds: number[];
   /** Per configured quantile, the relative error of an explicit-bucket estimate; absent for sketches. */
-  bucketErrors?: number[];
+  bucketErrors?: Array<number | undefined>;
 }
 
 /**
